@@ -1,0 +1,97 @@
+# contact-audit device-side collector (format 1). See docs/collect-format.md.
+#
+# Runs on the phone under Android's mksh with toybox/toolbox applets, Android 6 (API 23) and
+# later: POSIX sh only, no awk, no bash-isms, no arrays, no `local`.
+# Usage: sh collect.sh NONCE PACKAGE...
+#   NONCE    hex token chosen by the host; it prefixes every marker line so that nothing a
+#            phone prints (a contact named "@@end") can forge a section boundary.
+#   PACKAGE  the packages to audit; the host validated every name against ^[A-Za-z0-9_.]+$.
+# Output: tagged sections, each with the exit status of its command, and a terminator line
+# carrying the section count, so that a truncated run is never mistaken for a complete one.
+
+rm -f "$0" 2>/dev/null  # leave nothing behind on the phone (the shell keeps the open file)
+
+N=$1
+shift
+PKGS=$*
+count=0
+
+begin() {
+  count=$((count + 1))
+  printf '@@%s begin %s\n' "$N" "$*"
+}
+
+end() {
+  # The leading newline guarantees the marker starts a line even when the command's output
+  # did not end with one; the host strips exactly that newline again.
+  printf '\n@@%s end rc=%s\n' "$N" "$1"
+}
+
+printf '@@%s collect format=1\n' "$N"
+
+begin getprop
+getprop 2>&1
+end $?
+
+USERS=$(pm list users 2>&1)
+rc=$?
+begin users
+printf '%s\n' "$USERS"
+end $rc
+
+IDS=$(printf '%s\n' "$USERS" | sed -n 's/^[[:space:]]*UserInfo{\([0-9][0-9]*\):.*/\1/p')
+[ -n "$IDS" ] || IDS=0
+
+PRESENT=""
+INSTALLED=""  # "user:package" pairs
+for u in $IDS; do
+  LIST=$(pm list packages --user "$u" 2>&1)
+  rc=$?
+  begin packages "user=$u"
+  printf '%s\n' "$LIST"
+  end $rc
+  for p in $PKGS; do
+    if printf '%s\n' "$LIST" | grep -q -F -x "package:$p"; then
+      INSTALLED="$INSTALLED $u:$p"
+      case " $PRESENT " in
+        *" $p "*) ;;
+        *) PRESENT="$PRESENT $p" ;;
+      esac
+    fi
+  done
+done
+
+for p in $PRESENT; do
+  begin dumpsys-package "pkg=$p"
+  dumpsys package "$p" 2>&1
+  end $?
+done
+
+for up in $INSTALLED; do
+  u=${up%%:*}
+  p=${up#*:}
+  begin appops "user=$u" "pkg=$p"
+  appops get --user "$u" "$p" 2>&1
+  end $?
+done
+
+for u in $IDS; do
+  begin contacts "user=$u"
+  content query --user "$u" --uri content://com.android.contacts/data \
+    --projection raw_contact_id:mimetype:account_type:data1 \
+    --where "deleted=0 AND mimetype IN ('vnd.android.cursor.item/phone_v2','vnd.android.cursor.item/email_v2','vnd.android.cursor.item/organization')" 2>&1
+  end $?
+
+  begin raw-contacts "user=$u"
+  content query --user "$u" --uri content://com.android.contacts/raw_contacts \
+    --projection account_type --where "deleted=0" 2>&1
+  end $?
+
+  if [ "$u" != 0 ]; then
+    begin cross-profile "user=$u"
+    settings --user "$u" get secure managed_profile_contact_remote_search 2>&1
+    end $?
+  fi
+done
+
+printf '@@%s done sections=%s\n' "$N" "$count"
