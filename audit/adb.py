@@ -1,0 +1,286 @@
+"""The boundary to the adb server: finding or starting it, device states, commands with deadlines.
+
+Why not plain adbutils calls everywhere:
+- adbutils starts a missing server on its own with plain ``adb start-server`` (port 5037 unless
+  ANDROID_ADB_SERVER_PORT is set); we decide explicitly which server we talk to.
+- ``client.list()`` splits on whitespace, so the state ``no permissions (...)`` arrives as
+  ``no``; we read ``host:devices-l`` ourselves.
+- ``d.shell`` reads output with a quadratic loop and returns partial output silently when the
+  connection drops; we stream into a bytearray under a wall-clock deadline and let the
+  collector's terminator line detect truncation.
+- A frozen phone can make adbutils calls hang far past their timeout; every socket operation
+  here is bounded by the phone's remaining time.
+All adbutils and socket errors are wrapped into audit.errors at this boundary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import adbutils
+from adbutils import AdbClient, AdbDevice, AdbError
+
+from audit.errors import AdbUnavailable, DeviceError
+from audit.results import DeviceStatus
+
+DEFAULT_PORT = 5037
+_HINTS = {
+    DeviceStatus.UNAUTHORIZED: "unlock the phone and accept the RSA key prompt (\"Allow USB debugging\")",
+    DeviceStatus.NO_PERMISSIONS: "the host may not open the USB device: install udev rules or run as a member of plugdev",
+    DeviceStatus.OFFLINE: "replug the cable or reconnect (adb connect); restart USB debugging on the phone",
+    DeviceStatus.ERROR: "the phone is in a state that cannot be audited (e.g. recovery, bootloader, sideload)",
+}
+
+
+def state_hint(status: DeviceStatus | None) -> str:
+    return _HINTS.get(status, "") if status is not None else ""
+
+
+@dataclass(frozen=True)
+class AttachedDevice:
+    """One line of ``adb devices -l``. ``status`` is None when the phone can be audited."""
+
+    serial: str
+    state: str
+    status: DeviceStatus | None
+    model: str | None = None
+    product: str | None = None
+    transport_id: str | None = None
+
+    @property
+    def hint(self) -> str:
+        return state_hint(self.status)
+
+
+def resolve_port(explicit: int | None) -> int:
+    """--adb-port, else ANDROID_ADB_SERVER_PORT, else adb's default 5037."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("ANDROID_ADB_SERVER_PORT", "").strip()
+    if env:
+        try:
+            port = int(env)
+        except ValueError:
+            raise AdbUnavailable(f"ANDROID_ADB_SERVER_PORT is not a port number: {env[:20]!r}") from None
+        if 0 < port < 65536:
+            return port
+        raise AdbUnavailable(f"ANDROID_ADB_SERVER_PORT is out of range: {port}")
+    return DEFAULT_PORT
+
+
+def server_listening(port: int, host: str = "127.0.0.1") -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def start_server(port: int) -> None:
+    """Start the bundled adb server on ``port`` (the user's own adb is not needed)."""
+    adb = adbutils.adb_path()
+    env = dict(os.environ, ANDROID_ADB_SERVER_PORT=str(port), ADBUTILS_ADB_PATH=adb)
+    try:
+        proc = subprocess.run(
+            [adb, "-P", str(port), "start-server"],
+            env=env, capture_output=True, timeout=30, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise AdbUnavailable(f"could not start the adb server on port {port}: {exc}") from None
+    if proc.returncode != 0 or not server_listening(port):
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        last = detail[-1] if detail else f"exit status {proc.returncode}"
+        raise AdbUnavailable(f"could not start the adb server on port {port}: {last[:200]}")
+
+
+def classify_state(state: str) -> DeviceStatus | None:
+    if state == "device":
+        return None
+    if state == "unauthorized":
+        return DeviceStatus.UNAUTHORIZED
+    if state in ("offline", "connecting", "authorizing"):
+        return DeviceStatus.OFFLINE
+    if state.startswith("no permissions") or state == "no":
+        return DeviceStatus.NO_PERMISSIONS
+    return DeviceStatus.ERROR
+
+
+def parse_devices_l(text: str) -> list[AttachedDevice]:
+    """Parse ``host:devices-l``: ``SERIAL<ws>STATE [usb:..] [product:..] [model:..] ... [transport_id:N]``.
+
+    The state may itself contain spaces (``no permissions (user in plugdev group; ...)``), so it
+    is everything between the serial and the first ``key:value`` token we know.
+    """
+    devices = []
+    known_keys = ("usb:", "product:", "model:", "device:", "transport_id:")
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = line.split(None, 1)
+        if len(parts) < 2:
+            continue
+        serial, rest = parts
+        words = rest.split(" ")
+        state_words: list[str] = []
+        info: dict[str, str] = {}
+        for i, word in enumerate(words):
+            if word.startswith(known_keys) and (i > 0 or state_words):
+                for w in words[i:]:
+                    if ":" in w:
+                        key, _, value = w.partition(":")
+                        info[key] = value
+                break
+            state_words.append(word)
+        state = " ".join(w for w in state_words if w).strip()
+        devices.append(
+            AttachedDevice(
+                serial=serial,
+                state=state,
+                status=classify_state(state),
+                model=info.get("model"),
+                product=info.get("product"),
+                transport_id=info.get("transport_id"),
+            )
+        )
+    return devices
+
+
+class AdbHost:
+    """One adb server. Thread-safe: every call opens its own connection."""
+
+    def __init__(self, port: int, socket_timeout: float = 10.0) -> None:
+        self.port = port
+        self._socket_timeout = socket_timeout
+
+    @classmethod
+    def connect(cls, port: int | None = None, *, start: bool = True) -> AdbHost:
+        """The user's running server at ``port``; started with the bundled adb when none runs."""
+        resolved = resolve_port(port)
+        if not server_listening(resolved):
+            if not start:
+                raise AdbUnavailable(f"no adb server is running on port {resolved}")
+            start_server(resolved)
+        return cls(resolved)
+
+    def client(self, socket_timeout: float | None = None) -> AdbClient:
+        return AdbClient(host="127.0.0.1", port=self.port, socket_timeout=socket_timeout or self._socket_timeout)
+
+    def _host_query(self, service: str) -> str:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=self._socket_timeout) as sock:
+                payload = service.encode()
+                sock.sendall(b"%04x" % len(payload) + payload)
+                status = _recv_exact(sock, 4)
+                if status != b"OKAY":
+                    length = int(_recv_exact(sock, 4), 16)
+                    raise AdbUnavailable(f"adb server refused {service}: {_recv_exact(sock, length).decode()[:200]}")
+                length = int(_recv_exact(sock, 4), 16)
+                return _recv_exact(sock, length).decode("utf-8", "replace")
+        except (OSError, ValueError) as exc:
+            raise AdbUnavailable(f"adb server on port {self.port} did not answer: {exc}") from None
+
+    def devices(self) -> list[AttachedDevice]:
+        return parse_devices_l(self._host_query("host:devices-l"))
+
+    def connect_tcp(self, address: str) -> str:
+        """``adb connect``; adbutils returns the server's text without raising, so check it."""
+        try:
+            answer = str(self.client().connect(address, timeout=10))
+        except AdbError as exc:
+            raise DeviceError("offline", f"adb connect {address} failed: {exc}") from None
+        if "connected to" not in answer:
+            raise DeviceError("offline", f"adb connect {address} failed: {answer.strip()[:200]}")
+        return answer
+
+    def disconnect_tcp(self, address: str) -> None:
+        with contextlib.suppress(AdbError):
+            self.client().disconnect(address)
+
+    def push(self, serial: str, data: bytes, path: str, deadline: float) -> None:
+        remaining = _remaining(deadline)
+        try:
+            device = AdbDevice(self.client(socket_timeout=remaining), serial=serial)
+            device.sync.push(io.BytesIO(data), path, 0o644)
+        except (AdbError, OSError, EOFError) as exc:
+            raise _wrap(exc, deadline, "push") from None
+
+    def shell_bytes(self, serial: str, command: str, deadline: float) -> bytes:
+        """Run ``command`` (shell v1) and stream its output into memory until EOF or the deadline.
+
+        Truncation is not detected here (v1 cannot tell a drop from an end); callers put an
+        end marker into the output.
+        """
+        remaining = _remaining(deadline)
+        try:
+            device = AdbDevice(self.client(socket_timeout=remaining), serial=serial)
+            conn = device.open_transport(timeout=remaining)
+            try:
+                conn.send_command("shell:" + command)
+                conn.check_okay()
+                sock = conn.conn
+                buf = bytearray()
+                while True:
+                    sock.settimeout(min(_remaining(deadline), 5.0))
+                    try:
+                        chunk = sock.recv(262144)
+                    except TimeoutError:
+                        _remaining(deadline)  # raises once the deadline has passed
+                        continue
+                    if not chunk:
+                        return bytes(buf)
+                    buf += chunk
+            finally:
+                conn.close()
+        except (AdbError, OSError, EOFError) as exc:
+            raise _wrap(exc, deadline, "shell") from None
+
+
+class DeadlineExceeded(DeviceError):
+    def __init__(self) -> None:
+        super().__init__(DeviceStatus.TIMEOUT.value, "no answer before the deadline (phone frozen or too slow)")
+
+
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise DeadlineExceeded()
+    return max(left, 0.05)
+
+
+def _wrap(exc: BaseException, deadline: float, what: str) -> DeviceError:
+    if isinstance(exc, DeviceError):
+        return exc
+    text = " ".join(str(exc).split())[:200] or type(exc).__name__
+    low = text.lower()
+    if time.monotonic() >= deadline or isinstance(exc, (TimeoutError, adbutils.errors.AdbTimeout)):
+        return DeadlineExceeded()
+    if "unauthorized" in low:
+        return DeviceError(DeviceStatus.UNAUTHORIZED.value, "unauthorized: " + state_hint(DeviceStatus.UNAUTHORIZED))
+    if "offline" in low:
+        return DeviceError(DeviceStatus.OFFLINE.value, "offline: " + state_hint(DeviceStatus.OFFLINE))
+    if "no permissions" in low:
+        return DeviceError(DeviceStatus.NO_PERMISSIONS.value, "no permissions: " + state_hint(DeviceStatus.NO_PERMISSIONS))
+    if "not found" in low:
+        return DeviceError(DeviceStatus.OFFLINE.value, "the phone is gone (unplugged or disconnected)")
+    return DeviceError(DeviceStatus.ERROR.value, f"{what} failed: {text}")
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise OSError("connection closed by the adb server")
+        buf += chunk
+    return bytes(buf)
+
+
+def bundled_adb() -> Path:
+    return Path(adbutils.adb_path())

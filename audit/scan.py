@@ -1,0 +1,230 @@
+"""Fleet scans: every phone concurrently, each under its own wall-clock deadline.
+
+A phone that cannot be audited becomes a DeviceResult with its status and reason; it never
+stops or slows the others beyond its deadline. Progress is reported to an observer; drawing is
+the CLI's business, so the core stays silent and testable.
+"""
+
+from __future__ import annotations
+
+import queue
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
+
+from audit import __version__
+from audit.adb import AdbHost, AttachedDevice
+from audit.collect import collect
+from audit.errors import AuditError, DeviceError
+from audit.results import DeviceResult, DeviceStatus, ScanReport
+
+if TYPE_CHECKING:
+    from audit.classify import NumberCache
+    from audit.policy import Policy
+
+MAX_JOBS = 16
+GRACE_S = 5.0  # a worker past its deadline by this much is abandoned and reported as timed out
+
+
+class ProgressObserver(Protocol):
+    def phones_found(self, devices: Sequence[AttachedDevice]) -> None: ...
+
+    def phone_started(self, serial: str) -> None: ...
+
+    def phone_finished(self, result: DeviceResult) -> None: ...
+
+
+class NullObserver:
+    def phones_found(self, devices: Sequence[AttachedDevice]) -> None:
+        pass
+
+    def phone_started(self, serial: str) -> None:
+        pass
+
+    def phone_finished(self, result: DeviceResult) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    serials: tuple[str, ...] = ()  # empty: every attached phone
+    jobs: int | None = None  # default: number of phones, at most MAX_JOBS
+    timeout: float = 60.0
+    station: str = field(default_factory=socket.gethostname)
+
+
+def collect_packages(policy: Policy) -> tuple[str, ...]:
+    """Packages the collector looks for: audited apps, then alternatives, without repeats."""
+    seen: dict[str, None] = {}
+    for package in (*policy.audit_packages, *policy.alternative_packages):
+        seen.setdefault(package, None)
+    return tuple(seen)
+
+
+def audit_one(
+    host: AdbHost,
+    serial: str,
+    policy: Policy,
+    *,
+    timeout: float,
+    cache: NumberCache | None = None,
+    deadline: float | None = None,
+) -> DeviceResult:
+    """Collect, parse, classify and assess one phone. Never raises for anything a phone does."""
+    from audit.assess import audit_snapshot
+    from audit.parse import build_snapshot
+
+    started = time.monotonic()
+    if deadline is None:
+        deadline = started + timeout
+    try:
+        packages = collect_packages(policy)
+        collection = collect(host, serial, packages, deadline=deadline)
+        snapshot = build_snapshot(serial, collection, packages)
+        result = audit_snapshot(snapshot, policy, cache)
+    except DeviceError as exc:
+        return DeviceResult(serial, _status(exc.status), str(exc), duration_s=time.monotonic() - started)
+    except AuditError as exc:
+        return DeviceResult(serial, DeviceStatus.ERROR, str(exc), duration_s=time.monotonic() - started)
+    except Exception as exc:  # a bug must cost one phone, not the scan; no message: it could hold data
+        return DeviceResult(
+            serial,
+            DeviceStatus.ERROR,
+            f"internal error ({type(exc).__name__}) while auditing this phone; please report it",
+            duration_s=time.monotonic() - started,
+        )
+    return _with_duration(result, time.monotonic() - started)
+
+
+def _with_duration(result: DeviceResult, seconds: float) -> DeviceResult:
+    from dataclasses import replace
+
+    return replace(result, duration_s=seconds)
+
+
+def _status(value: str) -> DeviceStatus:
+    try:
+        return DeviceStatus(value)
+    except ValueError:
+        return DeviceStatus.ERROR
+
+
+def new_scan_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def scan(
+    host: AdbHost,
+    policy: Policy,
+    options: ScanOptions,
+    observer: ProgressObserver | None = None,
+    stop: threading.Event | None = None,
+) -> ScanReport:
+    """Audit the attached (or named) phones concurrently and return the whole report.
+
+    ``stop`` (set on Ctrl-C by the CLI) prevents new phones from starting; phones already
+    running get until their deadline, and the report holds every phone that finished.
+    """
+    from audit.classify import NumberCache
+
+    observer = observer or NullObserver()
+    stop = stop or threading.Event()
+    scan_id, scanned_at = new_scan_id(), utc_now()
+    attached = host.devices()
+    observer.phones_found(attached)
+
+    by_serial = {d.serial: d for d in attached}
+    targets = list(options.serials) if options.serials else [d.serial for d in attached]
+    targets = list(dict.fromkeys(targets))
+
+    results: dict[str, DeviceResult] = {}
+    auditable: list[str] = []
+    for serial in targets:
+        device = by_serial.get(serial)
+        if device is None:
+            results[serial] = DeviceResult(serial, DeviceStatus.OFFLINE, "not attached to this adb server")
+        elif device.status is not None:
+            results[serial] = DeviceResult(serial, device.status, f"{device.state}: {device.hint}")
+        else:
+            auditable.append(serial)
+    for result in results.values():
+        observer.phone_finished(result)
+
+    jobs = max(1, min(options.jobs or len(auditable) or 1, MAX_JOBS))
+    cache = NumberCache()
+    done: queue.Queue[DeviceResult] = queue.Queue()
+    slots = threading.Semaphore(jobs)
+    running: dict[str, float] = {}  # serial -> deadline
+    lock = threading.Lock()
+
+    def worker(serial: str, deadline: float) -> None:
+        try:
+            done.put(audit_one(host, serial, policy, timeout=options.timeout, cache=cache, deadline=deadline))
+        finally:
+            slots.release()
+
+    pending = list(auditable)
+    interrupted = False
+    try:
+        while pending or running:
+            while pending and not stop.is_set() and slots.acquire(timeout=0.05):
+                serial = pending.pop(0)
+                deadline = time.monotonic() + options.timeout
+                with lock:
+                    running[serial] = deadline
+                observer.phone_started(serial)
+                threading.Thread(target=worker, args=(serial, deadline), daemon=True, name=f"audit-{serial}").start()
+            if stop.is_set() and pending:
+                interrupted = True
+                pending.clear()
+            try:
+                result = done.get(timeout=0.1)
+            except queue.Empty:
+                result = None
+            if result is not None:
+                with lock:
+                    running.pop(result.serial, None)
+                if result.serial not in results:
+                    results[result.serial] = result
+                    observer.phone_finished(result)
+            now = time.monotonic()
+            for serial, deadline in list(running.items()):
+                if now > deadline + GRACE_S:  # the worker is stuck beyond its own deadline: abandon it
+                    with lock:
+                        running.pop(serial, None)
+                    late = DeviceResult(serial, DeviceStatus.TIMEOUT, "no answer before the deadline (phone frozen)",
+                                        duration_s=options.timeout + GRACE_S)
+                    results[serial] = late
+                    observer.phone_finished(late)
+    except KeyboardInterrupt:
+        interrupted = True
+        stop.set()
+        end = time.monotonic() + 2.0
+        while running and time.monotonic() < end:
+            try:
+                result = done.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            running.pop(result.serial, None)
+            results.setdefault(result.serial, result)
+
+    ordered = tuple(results[s] for s in targets if s in results)
+    return ScanReport(
+        scan_id=scan_id,
+        scanned_at=scanned_at,
+        station=options.station,
+        tool_version=__version__,
+        policy_name=policy.name,
+        policy_hash=policy.sha256,
+        devices=ordered,
+        interrupted=interrupted or stop.is_set(),
+    )

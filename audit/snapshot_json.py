@@ -1,0 +1,60 @@
+"""The parsed snapshot as plain data, for ``contact-audit collect`` (a debugging aid).
+
+Raw contact values are replaced by counts unless the operator passes --show-numbers: what is
+on screen can end up in a ticket or a chat.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+from enum import Enum
+from typing import Any
+
+from audit.snapshot import AddressBook, DeviceSnapshot
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _book(book: AddressBook, show_numbers: bool) -> dict[str, Any]:
+    kinds = Counter(row.kind.value for row in book.rows)
+    accounts = Counter(row.account_type or "" for row in book.rows)
+    out: dict[str, Any] = {
+        "user_id": book.user_id,
+        "complete": book.complete,
+        "rows": len(book.rows),
+        "rows_by_kind": dict(sorted(kinds.items())),
+        "rows_by_account_type": dict(sorted(accounts.items())),
+        "raw_contacts_known": book.raw_contacts_known,
+        "raw_contacts_by_account": {acct or "": n for acct, n in book.raw_contacts_by_account},
+        "cross_profile_contacts": book.cross_profile_contacts,
+        "problems": list(book.problems),
+    }
+    if show_numbers:
+        out["values"] = [
+            {"raw_contact_id": r.raw_contact_id, "account_type": r.account_type, "kind": r.kind.value, "value": r.value}
+            for r in book.rows
+        ]
+    return out
+
+
+def snapshot_to_dict(snapshot: DeviceSnapshot, *, show_numbers: bool = False) -> dict[str, Any]:
+    return {
+        "serial": snapshot.serial,
+        "info": _plain(asdict(snapshot.info)),
+        "users": [_plain(asdict(u)) for u in snapshot.users],
+        "apps": [
+            {**_plain(asdict(a)), "enabled": a.enabled}
+            for a in snapshot.apps
+        ],
+        "address_books": [_book(b, show_numbers) for b in snapshot.address_books],
+        "problems": list(snapshot.problems),
+    }

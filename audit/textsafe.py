@@ -1,0 +1,17 @@
+"""Make untrusted device text safe to show on a terminal.
+
+Serials, model and user names come from the phone and may hold anything, including ANSI escape
+sequences that would rewrite the operator's screen. Reports keep the data; display strips it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def clean(text: str, limit: int = 120) -> str:
+    """Printable, single-line, bounded."""
+    out = _CONTROL.sub("?", text)
+    return out if len(out) <= limit else out[: limit - 1] + "…"
