@@ -1,0 +1,31 @@
+"""Reports: a human table, CSV schema v1 and JSON schema v1 of one ``ScanReport``.
+
+Every function here returns text and prints nothing: stdout belongs to the CLI, which writes
+exactly one report there (or to a file via ``write_atomic``).
+"""
+
+from __future__ import annotations
+
+from audit.errors import UsageError
+from audit.report.csv_report import render_csv
+from audit.report.exit_codes import exit_code
+from audit.report.json_report import render_json
+from audit.report.output import write_atomic
+from audit.report.summary import FleetSummary, summarize
+from audit.report.table import render_table
+from audit.results import ScanReport
+
+FORMATS = ("table", "csv", "json")
+
+__all__ = ["FORMATS", "FleetSummary", "exit_code", "render", "summarize", "write_atomic"]
+
+
+def render(report: ScanReport, fmt: str, lang: str = "en", excel: bool = False) -> str:
+    """``report`` in format ``fmt``. ``excel`` only affects CSV (BOM and ``;``)."""
+    if fmt == "table":
+        return render_table(report, lang)
+    if fmt == "csv":
+        return render_csv(report, lang, excel=excel)
+    if fmt == "json":
+        return render_json(report, lang)
+    raise UsageError(f"unknown report format {fmt[:20]!r}; choose one of {', '.join(FORMATS)}")

@@ -1,0 +1,105 @@
+"""The fleet-wide figures every report format shows.
+
+Computed once from a ``ScanReport`` so that the table, the CSV consumers and the JSON report
+cannot disagree about how many phones were audited or how many third-party numbers are exposed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from audit.results import DeviceResult, DeviceStatus, ScanReport, Severity, Upload
+
+# Declaration order (critical ... ok, unknown): the order every report lists severities in.
+SEVERITY_ORDER = tuple(Severity)
+NOT_AUDITED_STATUSES = tuple(s for s in DeviceStatus if s is not DeviceStatus.AUDITED)
+EXPOSING = frozenset({Upload.YES, Upload.POSSIBLE})
+
+
+@dataclass(frozen=True)
+class FleetSummary:
+    """Counts over a whole scan; no per-phone detail and no personal data."""
+
+    phones: int
+    audited: int
+    not_audited: int
+    # every non-audited DeviceStatus, in declaration order, with its count (zeros included)
+    not_audited_by_status: tuple[tuple[DeviceStatus, int], ...]
+    verdicts: int
+    # every Severity in SEVERITY_ORDER with its count (zeros included)
+    verdicts_by_severity: tuple[tuple[Severity, int], ...]
+    worst: Severity | None
+    # phones with at least one verdict whose app can (possibly) upload third-party numbers
+    phones_exposing: int
+    # distinct third-party numbers across the fleet those apps can upload (keyed digests, deduplicated)
+    exposed_numbers: int
+    # False: some exposing user's numbers are unknown or lack digests, so exposed_numbers is a lower bound
+    exposed_complete: bool
+    interrupted: bool
+
+    def not_audited_count(self, status: DeviceStatus) -> int:
+        return dict(self.not_audited_by_status).get(status, 0)
+
+    def severity_count(self, severity: Severity) -> int:
+        return dict(self.verdicts_by_severity).get(severity, 0)
+
+
+def summarize(report: ScanReport) -> FleetSummary:
+    """Fleet figures for ``report``.
+
+    Exposed numbers are de-duplicated across phones through ``NumberCounts.exposed_keys`` (keyed
+    digests made in this process); the union lives only in this function's memory.
+    """
+    status_counts = dict.fromkeys(NOT_AUDITED_STATUSES, 0)
+    severity_counts = dict.fromkeys(SEVERITY_ORDER, 0)
+    audited = 0
+    phones_exposing = 0
+    exposed: set[bytes] = set()
+    complete = True
+    for device in report.devices:
+        if device.status is DeviceStatus.AUDITED:
+            audited += 1
+        else:
+            status_counts[device.status] = status_counts.get(device.status, 0) + 1
+        for verdict in device.verdicts:
+            severity_counts[verdict.severity] = severity_counts.get(verdict.severity, 0) + 1
+        device_exposes, device_complete = _collect_exposed(device, exposed)
+        phones_exposing += device_exposes
+        complete = complete and device_complete
+    verdicts = sum(severity_counts.values())
+    worst = max(
+        (v.severity for d in report.devices for v in d.verdicts), key=lambda s: s.rank, default=None
+    )
+    return FleetSummary(
+        phones=len(report.devices),
+        audited=audited,
+        not_audited=len(report.devices) - audited,
+        not_audited_by_status=tuple(status_counts.items()),
+        verdicts=verdicts,
+        verdicts_by_severity=tuple(severity_counts.items()),
+        worst=worst,
+        phones_exposing=phones_exposing,
+        exposed_numbers=len(exposed),
+        exposed_complete=complete,
+        interrupted=report.interrupted,
+    )
+
+
+def _collect_exposed(device: DeviceResult, exposed: set[bytes]) -> tuple[int, bool]:
+    """Add the digests of every exposing user of ``device``; (1 if it exposes, all digests known)."""
+    users = {v.user_id for v in device.verdicts if v.uploads_third_party in EXPOSING}
+    if not users:
+        return 0, True
+    complete = True
+    for user_id in sorted(users):
+        keys: set[bytes] = set()
+        counts = [v.counts for v in device.verdicts if v.user_id == user_id]
+        counts += [c for c in device.counts if c.user_id == user_id]
+        for c in counts:
+            keys |= c.exposed_keys
+        known = [c for c in counts if c.known]
+        # Fail closed: unknown counts, or fewer digests than counted third-party numbers.
+        if not known or any(len(keys) < c.third_party for c in known):
+            complete = False
+        exposed |= keys
+    return 1, complete
