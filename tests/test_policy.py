@@ -1,0 +1,220 @@
+"""The policy file: the template loads, and every mistake is one line naming the file and the key."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from audit.apps import packages_with_role
+from audit.errors import PolicyError
+from audit.policy import (
+    BUILTIN_BUSINESS_ACCOUNT_TYPES,
+    BUILTIN_FREEMAIL_DOMAINS,
+    check_policy,
+    load_policy,
+    parse_colleagues,
+    policy_template,
+)
+from audit.results import Severity
+
+
+def write(tmp_path: Path, text: str, name: str = "contact-audit.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(PolicyError) as info:
+        check_policy(path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: ")
+    return message
+
+
+def test_template_loads_and_says_what_it_sets(tmp_path: Path) -> None:
+    path = write(tmp_path, policy_template())
+    policy = check_policy(path)
+    assert policy.name == "Example GmbH"
+    assert policy.email_domains == ("example.de",)
+    assert policy.phone_prefixes == ("+4930901820",)
+    assert policy.default_region == "DE"
+    assert policy.audit_packages == ("com.whatsapp", "com.whatsapp.w4b")
+    assert policy.alternative_packages == ("ch.threema.app", "ch.threema.app.work")
+    assert policy.fail_on is Severity.HIGH
+    assert policy.source == str(path)
+    assert policy.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_template_is_commented_and_names_every_table() -> None:
+    text = policy_template()
+    for table in ("[organization]", "[numbers]", "[business]", "[apps]", "[report]"):
+        assert table in text
+    assert "# colleagues_file" in text  # optional, so commented out: the template must load as is
+
+
+def test_no_path_and_no_file_gives_built_in_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    policy = load_policy(None)
+    assert policy.name is None and policy.source is None and policy.sha256 is None
+    assert policy.audit_packages == packages_with_role("audited")
+    assert policy.alternative_packages == packages_with_role("alternative")
+    assert policy.fail_on is Severity.HIGH
+    assert policy.email_domains == () and policy.phone_prefixes == ()
+    assert policy.business_account_types == BUILTIN_BUSINESS_ACCOUNT_TYPES
+
+
+def test_no_path_uses_contact_audit_toml_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, '[organization]\nname = "Local GmbH"\n')
+    monkeypatch.chdir(tmp_path)
+    assert load_policy(None).name == "Local GmbH"
+
+
+def test_business_lists_extend_the_built_ins(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[business]\naccount_types = ["com.example.crm"]\nfreemail_domains = ["@Mail.Example.org"]\n'
+        '[report]\nfail_on = "medium"\n',
+    )
+    policy = check_policy(path)
+    assert "com.example.crm" in policy.business_account_types
+    assert policy.business_account_types > BUILTIN_BUSINESS_ACCOUNT_TYPES
+    assert "mail.example.org" in policy.freemail_domains
+    assert policy.freemail_domains > BUILTIN_FREEMAIL_DOMAINS
+    assert policy.fail_on is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["+49 30 9018209", "0049 30 9018209", "+49 (0) 30 9018209", "+49-30-901820/9", "030 9018209"],
+)
+def test_prefixes_are_compared_in_e164(tmp_path: Path, written: str) -> None:
+    path = write(tmp_path, f'[organization]\nphone_prefixes = ["{written}"]\n[numbers]\ndefault_region = "DE"\n')
+    assert check_policy(path).phone_prefixes == ("+49309018209",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[orgnization]\nname = 'x'\n", "orgnization: unknown table"),
+        ("name = 'x'\n", "name: unknown table"),
+        ("organization = 'x'\n", "organization: must be a table"),
+        ("[organization]\nemails = ['example.de']\n", "organization.emails: unknown key"),
+        ("[organization]\nname = 5\n", "organization.name: must be a string, not an integer"),
+        ("[organization]\nname = ' '\n", "organization.name: must not be empty"),
+        ("[organization]\nemail_domains = 'example.de'\n", "organization.email_domains: must be a list"),
+        ("[organization]\nemail_domains = ['example.de', 'no domain']\n", "organization.email_domains[1]: not an e-mail domain"),
+        ("[organization]\nphone_prefixes = [49]\n", "organization.phone_prefixes[0]: must be a string"),
+        ("[organization]\nphone_prefixes = ['+49 30 901820', 'abc']\n", "organization.phone_prefixes[1]: not a phone number prefix"),
+        ("[organization]\nphone_prefixes = ['+49']\n", "organization.phone_prefixes[0]: not a phone number prefix"),
+        ("[organization]\nphone_prefixes = ['+999 30']\n", "organization.phone_prefixes[0]: not a phone number prefix"),
+        ("[organization]\nphone_prefixes = ['030 901820']\n", "organization.phone_prefixes[0]: not a phone number prefix"),
+        ("[organization]\nphone_prefixes = ['+49 30 901820 901820 901820']\n", "organization.phone_prefixes[0]"),
+        ("[organization]\ncolleagues_file = ''\n", "organization.colleagues_file: must not be empty"),
+        ("[numbers]\ndefault_region = 'XX'\n", "numbers.default_region: not a region code"),
+        ("[numbers]\ndefault_region = 49\n", "numbers.default_region: must be a string"),
+        ("[business]\naccount_types = ['com example']\n", "business.account_types[0]: not an account type"),
+        ("[business]\nfreemail_domains = ['gmail']\n", "business.freemail_domains[0]: not an e-mail domain"),
+        ("[apps]\naudit = ['com.whatsapp; rm -rf /']\n", "apps.audit[0]: not a valid Android package name"),
+        ("[apps]\naudit = []\n", "apps.audit: must name at least one package"),
+        ("[apps]\nalternatives = ['ch.threema.app', '1bad']\n", "apps.alternatives[1]: not a valid Android package name"),
+        ("[apps]\naudit = ['com.whatsapp']\nalternatives = ['com.whatsapp']\n", "apps.alternatives[0]"),
+        ("[report]\nfail_on = 'severe'\n", "report.fail_on: must be one of critical, high, medium, low, ok"),
+        ("[report]\nfail_on = true\n", "report.fail_on: must be a string, not a boolean"),
+        ("[organization\nname = 'x'\n", "not valid TOML"),
+    ],
+)
+def test_each_mistake_is_one_line_naming_file_and_key(tmp_path: Path, text: str, expected: str) -> None:
+    assert expected in error_of(write(tmp_path, text))
+
+
+def test_missing_file_is_one_line(tmp_path: Path) -> None:
+    message = error_of(tmp_path / "nope.toml")
+    assert "cannot read the policy file" in message
+
+
+def test_not_utf8_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_bytes(b"[organization]\nname = '\xff'\n")
+    assert "not UTF-8" in error_of(path)
+
+
+# --------------------------------------------------------------------------- colleagues file
+
+
+def policy_with_colleagues(tmp_path: Path, csv_text: str, *, region: bool = True, name: str = "colleagues.csv") -> Path:
+    (tmp_path / name).write_text(csv_text, encoding="utf-8")
+    numbers = '[numbers]\ndefault_region = "DE"\n' if region else ""
+    return write(tmp_path, f'[organization]\ncolleagues_file = "{name}"\n{numbers}')
+
+
+def test_colleagues_file_with_header(tmp_path: Path) -> None:
+    path = policy_with_colleagues(tmp_path, "Telefon;Name\n+49 30 90182091;A. Example\n030 90182092;B. Example\n")
+    policy = check_policy(path)
+    assert policy.colleague_numbers == {"+493090182091", "+493090182092"}
+    assert policy.colleagues_sha256 == hashlib.sha256((tmp_path / "colleagues.csv").read_bytes()).hexdigest()
+
+
+def test_colleagues_file_without_header_and_with_bom_and_blank_lines(tmp_path: Path) -> None:
+    path = policy_with_colleagues(tmp_path, "\ufeff+49 30 90182091,x\n\n0049-30-90182092\n# a comment\n")
+    assert check_policy(path).colleague_numbers == {"+493090182091", "+493090182092"}
+
+
+def test_colleagues_file_is_relative_to_the_policy_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sub = tmp_path / "policies"
+    sub.mkdir()
+    path = policy_with_colleagues(sub, "+49 30 90182091\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert check_policy(Path("..") / "policies" / path.name).colleague_numbers == {"+493090182091"}
+
+
+def test_missing_colleagues_file_names_the_key(tmp_path: Path) -> None:
+    path = write(tmp_path, '[organization]\ncolleagues_file = "absent.csv"\n')
+    message = error_of(path)
+    assert "organization.colleagues_file: cannot read absent.csv" in message
+
+
+def test_malformed_colleague_line_names_the_line_not_the_number(tmp_path: Path) -> None:
+    path = policy_with_colleagues(tmp_path, "number\n+49 30 90182091\n+49 30 9018x2093 (old)\n")
+    message = error_of(path)
+    assert "organization.colleagues_file: colleagues.csv line 3: not a" in message
+    assert "9018" not in message and "2093" not in message
+
+
+def test_invalid_colleague_number_names_the_line(tmp_path: Path) -> None:
+    path = policy_with_colleagues(tmp_path, "+49 30 90182091\n112\n")
+    message = error_of(path)
+    assert "colleagues.csv line 2: not a valid phone number" in message
+    assert "112" not in message
+
+
+def test_national_colleague_number_needs_a_region(tmp_path: Path) -> None:
+    path = policy_with_colleagues(tmp_path, "030 90182091\n", region=False)
+    assert "colleagues.csv line 1: number without +country code" in error_of(path)
+
+
+def test_colleague_file_not_utf8_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_bytes(b"+49 30 90182091\n+49 30 \xff90182092\n")
+    path = write(tmp_path, '[organization]\ncolleagues_file = "c.csv"\n')
+    assert "c.csv line 2: not UTF-8 text" in error_of(path)
+
+
+def test_colleague_numbers_stay_out_of_repr(tmp_path: Path) -> None:
+    policy = check_policy(policy_with_colleagues(tmp_path, "+49 30 90182091\n"))
+    assert policy.colleague_count == 1
+    assert "90182091" not in repr(policy)
+
+
+def test_parse_colleagues_tab_separated_header_detection() -> None:
+    numbers = parse_colleagues("Rufnummer\tName\n+49 30 90182091\tA\n", "DE")
+    assert numbers == {"+493090182091"}
+    # a first line with digits is data, not a header; one with letters is a header
+    assert parse_colleagues("030 90182092\n", "DE") == {"+493090182092"}
+    assert parse_colleagues("Phone 1,Phone 2\n030 90182092\n", "DE") == {"+493090182092"}
