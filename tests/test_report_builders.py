@@ -108,8 +108,8 @@ def verdict(
         uploads_third_party=upload,
         severity=severity,
         rule=rule,
-        finding=Message("finding." + rule, (("app", app or "-"), ("numbers", 3))),
-        remediation=Message("remediation." + rule, (("package", package or "-"),)),
+        finding=Message("test.finding." + rule, (("app", app or "-"), ("numbers", 3))),
+        remediation=Message("test.remediation." + rule, (("package", package or "-"),)),
         alternatives=alternatives,
     )
 

@@ -109,9 +109,7 @@ def render_csv(report: ScanReport, lang: str = "en", *, excel: bool = False) -> 
     buffer = io.StringIO(newline="")
     if excel:
         buffer.write(BOM)
-    writer = csv.writer(
-        buffer, delimiter=";" if excel else ",", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
-    )
+    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
     for row in records(report, lang):
         writer.writerow([neutralise(row[c]) for c in COLUMNS])

@@ -14,9 +14,13 @@ USAGE = 2  # bad command line or policy (decided by the CLI, never here)
 NOT_AUDITED = 3  # some phone could not be audited (or the scan was interrupted), no finding
 
 
-def exit_code(report: ScanReport, fail_on: Severity) -> int:
-    """0, 1 or 3 for ``report`` against the ``fail_on`` threshold (see the constants above)."""
-    if any(v.severity.at_least(fail_on) for d in report.devices for v in d.verdicts):
+def exit_code(report: ScanReport, fail_on: Severity | None) -> int:
+    """0, 1 or 3 for ``report`` against the ``fail_on`` threshold (see the constants above).
+
+    ``fail_on=None`` ("never") means no verdict fails the run; a phone that could not be audited
+    still gives 3, because that is not a finding but a gap in the audit.
+    """
+    if fail_on is not None and any(v.severity.at_least(fail_on) for d in report.devices for v in d.verdicts):
         return FINDINGS
     if report.interrupted or any(d.status is not DeviceStatus.AUDITED for d in report.devices):
         return NOT_AUDITED

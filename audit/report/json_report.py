@@ -102,8 +102,10 @@ def _users(device: DeviceResult) -> list[Json]:
     snapshot = device.snapshot
     ids: list[int] = []
     for uid in (
-        [u.id for u in snapshot.users] if snapshot is not None else []
-    ) + [c.user_id for c in device.counts] + [v.user_id for v in device.verdicts]:
+        ([u.id for u in snapshot.users] if snapshot is not None else [])
+        + [c.user_id for c in device.counts]
+        + [v.user_id for v in device.verdicts]
+    ):
         if uid not in ids:
             ids.append(uid)
     return [_user(device, snapshot, uid) for uid in ids]
@@ -154,12 +156,8 @@ def _address_book(book: AddressBook | None, counts: NumberCounts | None) -> Json
             "third_party": count(counts.third_party) if counts else None,
         },
         "by_rule": _pairs(counts.by_rule, "rule", "numbers") if known and counts else [],
-        "by_account_type": (
-            _pairs(counts.by_account_type, "account_type", "raw_contacts") if known and counts else []
-        ),
-        "synced_by_package": (
-            _pairs(counts.synced_by_package, "package", "raw_contacts") if known and counts else []
-        ),
+        "by_account_type": (_pairs(counts.by_account_type, "account_type", "raw_contacts") if known and counts else []),
+        "synced_by_package": (_pairs(counts.synced_by_package, "package", "raw_contacts") if known and counts else []),
         "cross_profile_contacts": _s(book.cross_profile_contacts) if book is not None else None,
         "problems": _notes(book.problems) if book is not None else [],
     }

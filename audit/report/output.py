@@ -19,8 +19,8 @@ from audit.report.csv_report import BOM
 def write_atomic(path: Path, text: str, *, bom: bool = False) -> None:
     """Write ``text`` as UTF-8 to ``path`` atomically (``bom``: start with a BOM, once).
 
-    New files are created readable by their owner only (reports describe a fleet); a replaced
-    file keeps its permissions. Every failure becomes one ``AuditError`` line.
+    A replaced file keeps its permissions; a new one gets the usual ``0666 & ~umask``. Every
+    failure becomes one ``AuditError`` line.
     """
     if bom and not text.startswith(BOM):
         text = BOM + text
@@ -32,7 +32,7 @@ def write_atomic(path: Path, text: str, *, bom: bool = False) -> None:
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
-        mode = None
+        mode = 0o666 & ~_umask()
     except OSError as exc:
         raise AuditError(f"cannot write {_show(path)}: {exc.strerror or exc}") from None
     tmp_name: str | None = None
@@ -42,8 +42,7 @@ def write_atomic(path: Path, text: str, *, bom: bool = False) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp_name, mode)
+        os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
@@ -53,6 +52,18 @@ def write_atomic(path: Path, text: str, *, bom: bool = False) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
     _sync_directory(directory)
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (other threads may be creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
 
 
 def _sync_directory(directory: Path) -> None:

@@ -67,9 +67,7 @@ def summarize(report: ScanReport) -> FleetSummary:
         phones_exposing += device_exposes
         complete = complete and device_complete
     verdicts = sum(severity_counts.values())
-    worst = max(
-        (v.severity for d in report.devices for v in d.verdicts), key=lambda s: s.rank, default=None
-    )
+    worst = max((v.severity for d in report.devices for v in d.verdicts), key=lambda s: s.rank, default=None)
     return FleetSummary(
         phones=len(report.devices),
         audited=audited,

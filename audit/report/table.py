@@ -70,9 +70,7 @@ def summary_lines(summary: FleetSummary, lang: str) -> list[str]:
     reasons = ", ".join(
         f"{enum_label(status, lang)} {count}" for status, count in summary.not_audited_by_status if count
     )
-    phones = text(
-        "phones", lang, phones=summary.phones, audited=summary.audited, not_audited=summary.not_audited
-    )
+    phones = text("phones", lang, phones=summary.phones, audited=summary.audited, not_audited=summary.not_audited)
     if reasons:
         phones += f" ({reasons})"
     by_severity = ", ".join(f"{enum_label(s, lang)} {n}" for s, n in summary.verdicts_by_severity)
@@ -90,17 +88,17 @@ def _title(report: ScanReport, lang: str) -> str:
     title = text(
         "title",
         lang,
-        version=terminal_text(report.tool_version),
-        scan_id=terminal_text(report.scan_id),
-        station=terminal_text(report.station),
-        scanned_at=terminal_text(report.scanned_at),
+        version=truncate(terminal_text(report.tool_version), 20),
+        scan_id=truncate(terminal_text(report.scan_id), 40),
+        station=truncate(terminal_text(report.station), 30),
+        scanned_at=truncate(terminal_text(report.scanned_at), 30),
     )
     if report.policy_name is None and report.policy_hash is None:
         return title + "\n" + text("no_policy", lang)
     policy = text(
         "policy",
         lang,
-        name=terminal_text(report.policy_name) or "-",
+        name=truncate(terminal_text(report.policy_name), 60) or "-",
         sha=terminal_text(report.policy_hash)[:12] or "-",
     )
     return title + "\n" + policy
@@ -183,7 +181,8 @@ def _layout(lines: list[_Line], lang: str, width: int) -> str:
         excess = fixed() + FINDING_MIN - width
         if excess <= 0:
             break
-        widths[column] = max(widths[column] - excess, floor, floors[column], min(widths[column], floor))
+        shrunk = max(widths[column] - excess, floor, floors[column])
+        widths[column] = min(widths[column], shrunk)
     finding_width = max(FINDING_MIN, width - fixed())
     widths["finding"] = finding_width
     # Header and rule are ordinary rows: tabulate's own header handling would pad every column.

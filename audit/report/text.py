@@ -27,7 +27,7 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _SPACE_LIKE = {"\t", "\n", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"}
 
 # Things that look like a phone number or an e-mail address inside free text (problem notes).
-_PHONE_LIKE_RE = re.compile(r"\+?\d[\d \t()./-]{5,}\d")
+_PHONE_LIKE_RE = re.compile(r"[+(]*\d[\d \t()./-]{5,}\d")
 _EMAIL_LIKE_RE = re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[^\s@<>\"']+")
 REDACTED = "[redacted]"
 
@@ -68,13 +68,12 @@ def redact_free_text(text: str) -> str:
 
 
 def cell_width(text: str) -> int:
-    """Terminal columns ``text`` occupies (East Asian wide characters take two, marks none)."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
+    """Columns ``text`` may occupy: wide characters count two, every other character one.
+
+    Never less than the terminal width nor than ``len``: tabulate pads by ``len`` when wcwidth
+    is not installed, so over-counting combining marks keeps every row inside the table width.
+    """
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
 
 
 def truncate(text: str, width: int) -> str:
