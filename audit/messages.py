@@ -12,7 +12,291 @@ from audit.results import Message
 LANGS = ("en", "de")
 
 # key -> {lang: template}; templates use str.format with the message's parameters.
-CATALOGUE: dict[str, dict[str, str]] = {}
+# Counts appear after a colon or in parentheses so that every sentence reads right for 1 as for
+# 49 (no plural forms needed). "{serial}" in fix commands is shell-quoted by audit.assess.
+_THIRD_EN = "{third_party} ({business} business, {personal} personal, {invalid} unverifiable)"
+_THIRD_DE = "{third_party} ({business} geschäftlich, {personal} privat, {invalid} nicht prüfbar)"
+_NOT_COMPLIANT_DE = "; bis dahin gilt das Telefon als nicht konform."
+_FIX_CMD = "`contact-audit fix -s {serial} --user {user} --package {package}`"
+
+_BASE: dict[str, dict[str, str]] = {
+    # ---- findings: the app can read the address book now
+    "finding.reads_third_party": {
+        "en": "{app} can read the address book of user {user} and uploads its numbers to WhatsApp's "
+              "servers, including third parties' numbers: " + _THIRD_EN + ".",
+        "de": "{app} kann das Adressbuch von Benutzer {user} lesen und lädt die Rufnummern auf die "
+              "Server von WhatsApp hoch, darunter Rufnummern Dritter: " + _THIRD_DE + ".",
+    },
+    "finding.reads_colleagues_only": {
+        "en": "{app} can read the address book of user {user}, but it holds only colleagues' numbers "
+              "({colleague}) and no third parties' numbers.",
+        "de": "{app} kann das Adressbuch von Benutzer {user} lesen, es enthält aber nur Rufnummern von "
+              "Kolleginnen und Kollegen ({colleague}) und keine Rufnummern Dritter.",
+    },
+    "finding.reads_empty_book": {
+        "en": "{app} can read the address book of user {user}, but it holds no phone numbers.",
+        "de": "{app} kann das Adressbuch von Benutzer {user} lesen, es enthält aber keine Rufnummern.",
+    },
+    # ---- findings: the app cannot read now, but nothing stops that from changing
+    "finding.dormant.disabled": {
+        "en": "{app} is disabled in user {user} and cannot read the address book now; once it is "
+              "enabled again it can read and upload third parties' numbers: " + _THIRD_EN + ".",
+        "de": "{app} ist für Benutzer {user} deaktiviert und kann das Adressbuch derzeit nicht lesen; "
+              "sobald die App wieder aktiviert ist, kann sie Rufnummern Dritter lesen und hochladen: "
+              + _THIRD_DE + ".",
+    },
+    "finding.dormant.appop": {
+        "en": "{app} holds the Contacts permission in user {user}, but an app-op setting blocks it; "
+              "Android can reset that setting, and then {app} can read and upload third parties' "
+              "numbers: " + _THIRD_EN + ".",
+        "de": "{app} hat für Benutzer {user} die Kontakte-Berechtigung, eine App-Op-Einstellung "
+              "blockiert sie jedoch; Android kann diese Einstellung zurücksetzen, und dann kann {app} "
+              "Rufnummern Dritter lesen und hochladen: " + _THIRD_DE + ".",
+    },
+    "finding.dormant.denied": {
+        "en": "{app} does not hold the Contacts permission in user {user}, but it can ask for it at any "
+              "time; once allowed, it can read and upload third parties' numbers: " + _THIRD_EN + ".",
+        "de": "{app} hat für Benutzer {user} keine Kontakte-Berechtigung, kann sie aber jederzeit "
+              "anfordern; nach einer Zustimmung kann die App Rufnummern Dritter lesen und hochladen: "
+              + _THIRD_DE + ".",
+    },
+    "finding.dormant.auto_revoked": {
+        "en": "Android removed the Contacts permission of {app} in user {user} because the app was "
+              "unused; the app can ask for it again and then read and upload third parties' numbers: "
+              + _THIRD_EN + ".",
+        "de": "Android hat {app} für Benutzer {user} die Kontakte-Berechtigung entzogen, weil die App "
+              "nicht genutzt wurde; die App kann sie erneut anfordern und danach Rufnummern Dritter "
+              "lesen und hochladen: " + _THIRD_DE + ".",
+    },
+    "finding.dormant_no_third_party": {
+        "en": "{app} cannot read the address book of user {user} now, and it holds no third parties' "
+              "numbers (colleagues: {colleague}).",
+        "de": "{app} kann das Adressbuch von Benutzer {user} derzeit nicht lesen, und es enthält keine "
+              "Rufnummern Dritter (Kolleginnen und Kollegen: {colleague}).",
+    },
+    # ---- findings: the denial is locked
+    "finding.locked.policy": {
+        "en": "The Contacts permission of {app} in user {user} is denied and locked by the device "
+              "policy (MDM); the app cannot read the address book.",
+        "de": "Die Kontakte-Berechtigung von {app} ist für Benutzer {user} verweigert und durch die "
+              "Geräterichtlinie (MDM) gesperrt; die App kann das Adressbuch nicht lesen.",
+    },
+    "finding.locked.system": {
+        "en": "The Contacts permission of {app} in user {user} is denied and locked by the system; "
+              "the app cannot read the address book.",
+        "de": "Die Kontakte-Berechtigung von {app} ist für Benutzer {user} verweigert und vom System "
+              "gesperrt; die App kann das Adressbuch nicht lesen.",
+    },
+    "finding.locked.user": {
+        "en": "The Contacts permission of {app} in user {user} is denied and the app may not ask for "
+              "it again; the app cannot read the address book.",
+        "de": "Die Kontakte-Berechtigung von {app} ist für Benutzer {user} verweigert, und die App darf "
+              "sie nicht erneut anfordern; die App kann das Adressbuch nicht lesen.",
+    },
+    "finding.not_requested": {
+        "en": "{app} does not request the Contacts permission in user {user}, so it cannot read the "
+              "address book.",
+        "de": "{app} fordert für Benutzer {user} keine Kontakte-Berechtigung an und kann das Adressbuch "
+              "daher nicht lesen.",
+    },
+    "finding.no_audited_app": {
+        "en": "No audited messenger is installed in user {user}.",
+        "de": "Für Benutzer {user} ist kein geprüfter Messenger installiert.",
+    },
+    # ---- findings: a needed fact is unknown (fail closed)
+    "finding.unknown.users": {
+        "en": "The Android users of this phone could not be read, so nothing could be checked; until "
+              "they are, the phone counts as not compliant.",
+        "de": "Die Android-Benutzer dieses Telefons konnten nicht gelesen werden, daher ließ sich nichts "
+              "prüfen; bis dahin gilt das Telefon als nicht konform.",
+    },
+    "finding.unknown.installed": {
+        "en": "Whether {app} is installed in user {user} could not be read; until that is known, the "
+              "phone counts as not compliant.",
+        "de": "Ob {app} für Benutzer {user} installiert ist, ließ sich nicht feststellen"
+              + _NOT_COMPLIANT_DE,
+    },
+    "finding.unknown.permission": {
+        "en": "The Contacts permission of {app} in user {user} could not be read; until it is known, "
+              "the phone counts as not compliant.",
+        "de": "Die Kontakte-Berechtigung von {app} für Benutzer {user} ließ sich nicht lesen"
+              + _NOT_COMPLIANT_DE,
+    },
+    "finding.unknown.enabled": {
+        "en": "{app} holds the Contacts permission in user {user}, but whether the app is enabled could "
+              "not be read; until it is known, the phone counts as not compliant.",
+        "de": "{app} hat für Benutzer {user} die Kontakte-Berechtigung, ob die App aktiviert ist, ließ "
+              "sich aber nicht feststellen" + _NOT_COMPLIANT_DE,
+    },
+    "finding.unknown.appops": {
+        "en": "{app} holds the Contacts permission in user {user}, but its app-op settings could not be "
+              "read; until they are known, the phone counts as not compliant.",
+        "de": "{app} hat für Benutzer {user} die Kontakte-Berechtigung, ihre App-Op-Einstellungen ließen "
+              "sich aber nicht lesen" + _NOT_COMPLIANT_DE,
+    },
+    "finding.unknown.appop_mode": {
+        "en": "{app} holds the Contacts permission in user {user}, but its app-op setting for contacts "
+              "is not one this tool knows; until it is checked, the phone counts as not compliant.",
+        "de": "{app} hat für Benutzer {user} die Kontakte-Berechtigung, ihre App-Op-Einstellung für "
+              "Kontakte ist diesem Werkzeug aber unbekannt" + _NOT_COMPLIANT_DE,
+    },
+    "finding.unknown.address_book": {
+        "en": "{app} can or may read the address book of user {user}, but the address book could not be "
+              "read (a locked profile?); until it is known, the phone counts as not compliant.",
+        "de": "{app} kann das Adressbuch von Benutzer {user} lesen oder könnte es, das Adressbuch ließ "
+              "sich aber nicht auslesen (gesperrtes Profil?)" + _NOT_COMPLIANT_DE,
+    },
+    # ---- remediation
+    "fix.deny_lock": {
+        "en": "Deny and lock the Contacts permission of {app} in user {user}: run " + _FIX_CMD + ", or on "
+              "the phone open Settings > Apps > {app} > Permissions > Contacts and choose \"Don't "
+              "allow\"; lock it with the device policy (MDM) so it cannot be allowed again.",
+        "de": "Kontakte-Berechtigung von {app} für Benutzer {user} verweigern und sperren: " + _FIX_CMD
+              + " ausführen oder auf dem Telefon Einstellungen > Apps > {app} > Berechtigungen > Kontakte "
+              "> „Nicht zulassen“ wählen; per Geräterichtlinie (MDM) sperren, damit sie nicht wieder "
+              "erteilt werden kann.",
+    },
+    "fix.preventive": {
+        "en": "Nothing to do now; to stay safe when numbers are added, deny and lock the Contacts "
+              "permission of {app} in user {user}: run " + _FIX_CMD + ", or on the phone open Settings > "
+              "Apps > {app} > Permissions > Contacts and choose \"Don't allow\".",
+        "de": "Derzeit kein Handlungsbedarf; damit es so bleibt, wenn Rufnummern hinzukommen, die "
+              "Kontakte-Berechtigung von {app} für Benutzer {user} verweigern und sperren: " + _FIX_CMD
+              + " ausführen oder auf dem Telefon Einstellungen > Apps > {app} > Berechtigungen > Kontakte "
+              "> „Nicht zulassen“ wählen.",
+    },
+    "fix.none": {
+        "en": "No action needed.",
+        "de": "Kein Handlungsbedarf.",
+    },
+    "fix.none.past": {
+        "en": "No action needed for the permission. Numbers {app} read before the lock remain with "
+              "WhatsApp; inform the data-protection officer.",
+        "de": "Für die Berechtigung ist nichts zu tun. Rufnummern, die {app} vor der Sperre gelesen hat, "
+              "liegen weiterhin bei WhatsApp; informieren Sie die Datenschutzbeauftragte oder den "
+              "Datenschutzbeauftragten.",
+    },
+    "fix.check_manually": {
+        "en": "Unlock the phone (and any work profile), keep it connected and run the audit again; or "
+              "check by hand: Settings > Apps > {app} > Permissions > Contacts in user {user}.",
+        "de": "Telefon (und ggf. Arbeitsprofil) entsperren, verbunden lassen und die Prüfung wiederholen; "
+              "oder von Hand prüfen: Einstellungen > Apps > {app} > Berechtigungen > Kontakte für "
+              "Benutzer {user}.",
+    },
+    "fix.rerun": {
+        "en": "Unlock the phone, keep it connected and run the audit again.",
+        "de": "Telefon entsperren, verbunden lassen und die Prüfung wiederholen.",
+    },
+    # ---- --explain and the classification rules
+    "explain.unknown": {
+        "en": "address book could not be read: numbers unknown (counts as not compliant)",
+        "de": "Adressbuch nicht lesbar: Rufnummern unbekannt (gilt als nicht konform)",
+    },
+    "explain.summary": {
+        "en": "contacts: {contacts}, phone entries: {rows}, distinct numbers: {distinct} "
+              "(colleagues {colleague}, business {business}, personal {personal}, unverifiable "
+              "{invalid}; third parties: {third_party})",
+        "de": "Kontakte: {contacts}, Telefoneinträge: {rows}, verschiedene Rufnummern: {distinct} "
+              "(Kollegium {colleague}, geschäftlich {business}, privat {personal}, nicht prüfbar "
+              "{invalid}; Rufnummern Dritter: {third_party})",
+    },
+    "explain.rule": {
+        "en": "  {rule}: {count} ({what})",
+        "de": "  {rule}: {count} ({what})",
+    },
+    "explain.synced": {
+        "en": "  contacts written by {app} itself: {count} (not part of the address book; evidence that "
+              "{app} has matched the address book)",
+        "de": "  von {app} selbst angelegte Kontakte: {count} (nicht Teil des Adressbuchs; Beleg dafür, "
+              "dass {app} das Adressbuch abgeglichen hat)",
+    },
+    "rule.colleague.file": {
+        "en": "listed in the colleagues file",
+        "de": "in der Kollegiumsliste aufgeführt",
+    },
+    "rule.colleague.prefix": {
+        "en": "starts with a company number prefix",
+        "de": "beginnt mit einer Rufnummernvorwahl des Unternehmens",
+    },
+    "rule.colleague.email_domain": {
+        "en": "a contact with this number has an e-mail address at a company domain",
+        "de": "ein Kontakt mit dieser Rufnummer hat eine E-Mail-Adresse unter einer Firmendomain",
+    },
+    "rule.invalid.no_region": {
+        "en": "no country code, and no region known to read it in (set numbers.default_region)",
+        "de": "keine Ländervorwahl und keine Region bekannt, um sie zu deuten (numbers.default_region "
+              "setzen)",
+    },
+    "rule.invalid.unparseable": {
+        "en": "not a valid phone number (short code, typo or service code)",
+        "de": "keine gültige Rufnummer (Kurzwahl, Tippfehler oder Dienstcode)",
+    },
+    "rule.business.organization": {
+        "en": "a contact with this number has a company name",
+        "de": "ein Kontakt mit dieser Rufnummer hat einen Firmennamen",
+    },
+    "rule.business.email_domain": {
+        "en": "a contact with this number has an e-mail address at a non-freemail domain",
+        "de": "ein Kontakt mit dieser Rufnummer hat eine E-Mail-Adresse, die nicht bei einem "
+              "Freemail-Anbieter liegt",
+    },
+    "rule.business.account_type": {
+        "en": "stored in a business account (Exchange/Outlook)",
+        "de": "in einem geschäftlichen Konto gespeichert (Exchange/Outlook)",
+    },
+    "rule.business.work_profile": {
+        "en": "stored in the work profile",
+        "de": "im Arbeitsprofil gespeichert",
+    },
+    "rule.personal.default": {
+        "en": "no business evidence: a private contact",
+        "de": "kein geschäftlicher Hinweis: ein privater Kontakt",
+    },
+}
+
+# Variants: ".past" (the app read the address book before) and ".alt" (a compliant alternative
+# is installed on the phone) append a sentence, so each fact is written once per language.
+_PAST = {
+    "en": " {app} has read the address book before, so numbers have most likely been uploaded already.",
+    "de": " {app} hat das Adressbuch bereits gelesen; Rufnummern wurden daher sehr wahrscheinlich "
+          "schon hochgeladen.",
+}
+_LOCKED_PAST = {
+    "en": " Before the lock, {app} read the address book; the numbers read then have most likely been "
+          "uploaded.",
+    "de": " Vor der Sperre hat {app} das Adressbuch gelesen; die damals gelesenen Rufnummern wurden "
+          "sehr wahrscheinlich hochgeladen.",
+}
+_FIX_PAST = {
+    "en": " Numbers already uploaded remain with WhatsApp; inform the data-protection officer.",
+    "de": " Bereits hochgeladene Rufnummern liegen weiterhin bei WhatsApp; informieren Sie die "
+          "Datenschutzbeauftragte oder den Datenschutzbeauftragten.",
+}
+_ALT = {
+    "en": " A compliant alternative is installed on this phone: {alternatives}.",
+    "de": " Auf diesem Telefon ist bereits eine datenschutzkonforme Alternative installiert: "
+          "{alternatives}.",
+}
+
+
+def _with(entry: dict[str, str], suffix: dict[str, str]) -> dict[str, str]:
+    return {lang: text + suffix[lang] for lang, text in entry.items()}
+
+
+def _build_catalogue() -> dict[str, dict[str, str]]:
+    out = dict(_BASE)
+    for key, entry in _BASE.items():
+        if key.startswith("finding.dormant."):
+            out[key + ".past"] = _with(entry, _PAST)
+        elif key.startswith("finding.locked."):
+            out[key + ".past"] = _with(entry, _LOCKED_PAST)
+    out["fix.deny_lock.past"] = _with(_BASE["fix.deny_lock"], _FIX_PAST)
+    for key in [k for k in out if k.startswith("finding.")]:
+        out[key + ".alt"] = _with(out[key], _ALT)
+    return out
+
+
+CATALOGUE: dict[str, dict[str, str]] = _build_catalogue()
 
 
 def render(message: Message, lang: str = "en") -> str:

@@ -66,6 +66,7 @@ _DOMAIN_RE = re.compile(rf"^(?=.{{1,253}}$){_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+
 _ACCOUNT_TYPE_RE = re.compile(r"^[!-~]{1,255}$")  # printable ASCII, no spaces
 _PREFIX_CHARS_RE = re.compile(r"^\+?[0-9 ()./-]+$")
 _PREFIX_NOISE = re.compile(r"[ ()./-]")
+_COLLEAGUE_CHARS_RE = re.compile(r"^\+?[0-9 ()./\u00a0-]+$")
 
 
 @dataclass(frozen=True)
@@ -377,8 +378,10 @@ def parse_colleagues(text: str, region: str | None, where: str = "colleagues fil
 def _colleague_number(cell: str, region: str | None, where: str) -> str:
     if region is None and not cell.startswith("+"):
         raise PolicyError(f"{where}: number without +country code; set numbers.default_region or write +49...")
-    if any(ch.isalpha() for ch in cell):  # phonenumbers would read letters as a keypad (vanity) number
-        raise PolicyError(f"{where}: not a phone number (letters in the first column)")
+    if not _COLLEAGUE_CHARS_RE.match(cell):
+        # phonenumbers would read letters as a keypad (vanity) number and skip other junk: a
+        # curated list with either is more likely garbled than meant
+        raise PolicyError(f"{where}: not a phone number (only digits, +, spaces and ()-./ are allowed)")
     try:
         parsed = phonenumbers.parse(cell, region)
     except phonenumbers.NumberParseException:

@@ -6,6 +6,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audit.apps import packages_with_role
 from audit.errors import PolicyError
@@ -218,3 +220,27 @@ def test_parse_colleagues_tab_separated_header_detection() -> None:
     # a first line with digits is data, not a header; one with letters is a header
     assert parse_colleagues("030 90182092\n", "DE") == {"+493090182092"}
     assert parse_colleagues("Phone 1,Phone 2\n030 90182092\n", "DE") == {"+493090182092"}
+
+
+# --------------------------------------------------------------------------- privacy (property-based)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    body=st.text("0123456789", min_size=7, max_size=10),
+    junk=st.sampled_from(["x", "O", "#ext", "?", "+999 ", "00000"]),
+    at=st.integers(min_value=0, max_value=10),
+    good_lines=st.integers(min_value=0, max_value=3),
+)
+def test_colleague_file_errors_never_show_the_number(body: str, junk: str, at: int, good_lines: int) -> None:
+    # an unassigned country code or an international prefix; else junk inside a number
+    bad = junk + body if junk in ("+999 ", "00000") else "+49 30 " + body[:at] + junk + body[at:]
+    text = "Telefon\n" + "+49 30 90182091\n" * good_lines + bad + "\n"
+    try:
+        parse_colleagues(text, "DE", "c.csv")
+    except PolicyError as exc:
+        message = str(exc)
+        assert body not in message and bad not in message
+        assert message.startswith(f"c.csv line {good_lines + 2}: ")
+    else:
+        assert junk == "00000"  # 00 + digits can be a valid international number; nothing else may pass

@@ -1,0 +1,369 @@
+"""Classify an address book's numbers against the policy: colleague, invalid, business, personal.
+
+Why it works this way:
+- Numbers are compared in E.164, so "030 ...", "+49 30 ..." and "0049-30-..." are one number.
+  Parsing with ``phonenumbers`` is the expensive step and a fleet repeats the same numbers
+  (colleagues, common customers) on many phones, so results are memoised by the number's
+  digits and the region it was read in (``NumberCache``, one per scan).
+- A number gets exactly one class, first match wins, so every number is counted once and the
+  ``--explain`` output adds up. Colleague rules come first because a colleague is the one
+  person whose upload the organisation has covered; everything else is a third party.
+- Raw numbers never leave this module: the results hold counts and keyed digests
+  (``exposed_keys``) whose key is random per process, so they cannot be reversed or joined
+  with another run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import phonenumbers
+
+from audit.apps import display_name, messenger_packages
+from audit.messages import render
+from audit.policy import Policy
+from audit.results import Message, NumberClass, NumberCounts
+from audit.snapshot import AddressBook, DataKind, DeviceSnapshot, UserKind
+
+# Rule ids in first-match-wins order (stable: reports and docs/verdicts.md refer to them).
+RULES: tuple[tuple[str, NumberClass], ...] = (
+    ("colleague.file", NumberClass.COLLEAGUE),
+    ("colleague.prefix", NumberClass.COLLEAGUE),
+    ("colleague.email_domain", NumberClass.COLLEAGUE),
+    ("invalid.no_region", NumberClass.INVALID),
+    ("invalid.unparseable", NumberClass.INVALID),
+    ("business.organization", NumberClass.BUSINESS),
+    ("business.email_domain", NumberClass.BUSINESS),
+    ("business.account_type", NumberClass.BUSINESS),
+    ("business.work_profile", NumberClass.BUSINESS),
+    ("personal.default", NumberClass.PERSONAL),
+)
+RULE_CLASS: dict[str, NumberClass] = dict(RULES)
+
+_DIGEST_KEY = secrets.token_bytes(32)
+_NON_DIGIT = re.compile(r"[^\d]")
+_LETTER = re.compile(r"[^\W\d_]")
+_PLUS = ("+", "\uff0b")  # ASCII and full-width plus
+
+
+def digest(number_key: str) -> bytes:
+    """Keyed digest of a number for in-memory fleet de-duplication (not reversible, not stable across runs)."""
+    return hashlib.blake2b(number_key.encode("utf-8"), key=_DIGEST_KEY, digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What normalisation says about one written number."""
+
+    e164: str | None  # None: not parseable
+    valid: bool
+
+
+_UNPARSEABLE = Parsed(None, False)
+
+
+class NumberCache:
+    """Memoised ``phonenumbers`` results keyed by (canonical digits, region).
+
+    Bounded: when full it starts afresh rather than growing with the fleet. Safe to share
+    between the scan's worker threads (single dict operations only). Holds raw numbers in
+    memory, so ``repr`` shows only its size.
+    """
+
+    def __init__(self, max_entries: int = 500_000) -> None:
+        self._max = max(1, max_entries)
+        self._data: dict[tuple[str, str | None], Parsed] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"NumberCache(entries={len(self._data)}, hits={self.hits}, misses={self.misses})"
+
+    def parse(self, canonical: str, region: str | None) -> Parsed:
+        key = (canonical, region)
+        found = self._data.get(key)
+        if found is not None:
+            self.hits += 1
+            return found
+        self.misses += 1
+        result = normalise(canonical, region)
+        if len(self._data) >= self._max:
+            self._data.clear()
+        self._data[key] = result
+        return result
+
+
+def canonical(raw: str) -> str:
+    """The part of a written number that decides its meaning: a leading '+' and the digits.
+
+    Android dial strings continue after ',' (pause) or ';' (wait) with digits dialled once the
+    call is up (extensions, PINs): they are not part of the number. Numbers with letters
+    (vanity numbers, "ext.") keep their text, since the letters carry meaning.
+    """
+    text = raw.split(",", 1)[0].split(";", 1)[0].strip()
+    if _LETTER.search(text):
+        return text
+    return ("+" if text.startswith(_PLUS) else "") + _NON_DIGIT.sub("", text)
+
+
+def normalise(text: str, region: str | None) -> Parsed:
+    """E.164 and validity of one number read in ``region`` (None: only +country numbers parse)."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return _UNPARSEABLE
+    except Exception:  # a library bug on hostile input must not stop the audit; unknown = invalid
+        return _UNPARSEABLE
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return Parsed(str(e164), bool(phonenumbers.is_valid_number(number)))
+
+
+def number_region(snapshot: DeviceSnapshot, policy: Policy) -> str | None:
+    """Region for numbers without country code: the policy's, else the SIM's, else the locale's."""
+    if policy.default_region:
+        return policy.default_region
+    sim = (snapshot.info.sim_country or "").split(",")[0].strip().upper()
+    if sim in phonenumbers.SUPPORTED_REGIONS:
+        return sim
+    locale = (snapshot.info.locale or "").replace("_", "-").split("-")
+    for subtag in locale[1:]:
+        if len(subtag) == 2 and subtag.isalpha() and subtag.upper() in phonenumbers.SUPPORTED_REGIONS:
+            return subtag.upper()
+    return None
+
+
+def email_domain(address: str) -> str | None:
+    """The lower-case domain of an address, or None if it does not look like one."""
+    if "@" not in address:
+        return None
+    domain = address.rsplit("@", 1)[1].strip().strip(">").strip().rstrip(".").lower()
+    if not domain or "." not in domain or any(ch.isspace() for ch in domain):
+        return None
+    return domain
+
+
+def _domain_in(domain: str, domains: Iterable[str]) -> bool:
+    return any(domain == d or domain.endswith("." + d) for d in domains)
+
+
+@dataclass
+class _Contact:
+    """What one raw contact says about the numbers it holds."""
+
+    account_type: str | None
+    organization: bool = False
+    company_email: bool = False
+    business_email: bool = False
+
+
+@dataclass
+class _Number:
+    """One distinct number of a user and the evidence from every raw contact holding it."""
+
+    e164: str | None
+    valid: bool
+    no_region: bool
+    organization: bool = False
+    company_email: bool = False
+    business_email: bool = False
+    business_account: bool = False
+
+
+def _rule(num: _Number, policy: Policy, work_profile: bool) -> str:
+    """The first matching rule id (the order of RULES)."""
+    if num.e164 is not None:
+        if num.e164 in policy.colleague_numbers:
+            return "colleague.file"
+        if num.e164.startswith(policy.phone_prefixes):
+            return "colleague.prefix"
+    if num.company_email:
+        return "colleague.email_domain"
+    if not num.valid:
+        return "invalid.no_region" if num.no_region else "invalid.unparseable"
+    if num.organization:
+        return "business.organization"
+    if num.business_email:
+        return "business.email_domain"
+    if num.business_account:
+        return "business.account_type"
+    if work_profile:
+        return "business.work_profile"
+    return "personal.default"
+
+
+def synced_accounts(policy: Policy) -> frozenset[str]:
+    """Account types written by messengers themselves: their raw contacts are not the address book."""
+    return messenger_packages() | frozenset(policy.audit_packages) | frozenset(policy.alternative_packages)
+
+
+def classify_book(
+    book: AddressBook | None,
+    user_id: int,
+    policy: Policy,
+    region: str | None,
+    *,
+    work_profile: bool = False,
+    cache: NumberCache | None = None,
+) -> NumberCounts:
+    """Counts for one user's address book; an unreadable book is unknown, never empty."""
+    if book is None or not book.complete:
+        return NumberCounts(user_id=user_id, known=False)
+    cache = cache if cache is not None else NumberCache()
+    synced = synced_accounts(policy)
+
+    contacts: dict[int, _Contact] = {}
+    phone_rows: list[tuple[int, str]] = []
+    for row in book.rows:
+        if row.account_type in synced:
+            continue
+        contact = contacts.get(row.raw_contact_id)
+        if contact is None:
+            contact = contacts[row.raw_contact_id] = _Contact(row.account_type)
+        if row.kind is DataKind.PHONE:
+            phone_rows.append((row.raw_contact_id, row.value))
+        elif row.kind is DataKind.ORGANIZATION:
+            if row.value.strip():
+                contact.organization = True
+        elif row.kind is DataKind.EMAIL:
+            domain = email_domain(row.value)
+            if domain is None:
+                continue
+            if _domain_in(domain, policy.email_domains):
+                contact.company_email = True
+            elif not _domain_in(domain, policy.freemail_domains):
+                contact.business_email = True
+
+    numbers: dict[str, _Number] = {}
+    for raw_contact_id, value in phone_rows:
+        text = canonical(value)
+        if not text or text == "+":
+            continue  # a phone row without any digit is no number anyone can upload
+        parsed = cache.parse(text, region)
+        # valid numbers are one number whatever their spelling; others are compared by their digits
+        key = parsed.e164 if parsed.valid and parsed.e164 is not None else "#" + _NON_DIGIT.sub("", text)
+        num = numbers.get(key)
+        if num is None:
+            no_region = region is None and not text.startswith("+")
+            num = numbers[key] = _Number(parsed.e164, parsed.valid, no_region)
+        contact = contacts[raw_contact_id]
+        num.organization |= contact.organization
+        num.company_email |= contact.company_email
+        num.business_email |= contact.business_email
+        num.business_account |= contact.account_type in policy.business_account_types
+
+    by_rule: dict[str, int] = {}
+    by_class: dict[NumberClass, int] = dict.fromkeys(NumberClass, 0)
+    exposed: set[bytes] = set()
+    for key, num in numbers.items():
+        rule = _rule(num, policy, work_profile)
+        by_rule[rule] = by_rule.get(rule, 0) + 1
+        klass = RULE_CLASS[rule]
+        by_class[klass] += 1
+        if klass is not NumberClass.COLLEAGUE:
+            exposed.add(digest(key))
+
+    accounts: dict[str, int] = {}
+    synced_counts: dict[str, int] = {}
+    if book.raw_contacts_known:
+        for account_type, count in book.raw_contacts_by_account:
+            if account_type in synced:
+                synced_counts[account_type] = synced_counts.get(account_type, 0) + count
+            else:
+                name = account_type or ""
+                accounts[name] = accounts.get(name, 0) + count
+        contact_total = sum(accounts.values())
+    else:  # lower bound: raw contacts that hold at least one phone/e-mail/organisation row
+        for contact in contacts.values():
+            name = contact.account_type or ""
+            accounts[name] = accounts.get(name, 0) + 1
+        contact_total = len(contacts)
+
+    return NumberCounts(
+        user_id=user_id,
+        known=True,
+        contacts=contact_total,
+        phone_numbers=len(phone_rows),
+        distinct_numbers=len(numbers),
+        colleague=by_class[NumberClass.COLLEAGUE],
+        business=by_class[NumberClass.BUSINESS],
+        personal=by_class[NumberClass.PERSONAL],
+        invalid=by_class[NumberClass.INVALID],
+        by_rule=tuple((rule, by_rule[rule]) for rule, _ in RULES if rule in by_rule),
+        by_account_type=tuple(sorted(accounts.items())),
+        synced_by_package=tuple(sorted((p, n) for p, n in synced_counts.items() if n > 0)),
+        exposed_keys=frozenset(exposed),
+    )
+
+
+def user_ids(snapshot: DeviceSnapshot) -> tuple[int, ...]:
+    """Every user the phone reported, then any user only seen through an address book or app."""
+    seen: dict[int, None] = {}
+    for user in snapshot.users:
+        seen.setdefault(user.id, None)
+    for book in snapshot.address_books:
+        seen.setdefault(book.user_id, None)
+    for app in snapshot.apps:
+        seen.setdefault(app.user_id, None)
+    return tuple(seen)
+
+
+def classify_device(
+    snapshot: DeviceSnapshot, policy: Policy, cache: NumberCache | None = None
+) -> tuple[NumberCounts, ...]:
+    """One NumberCounts per user of the phone (see ``user_ids``), in that order.
+
+    Pass one ``NumberCache`` for a whole scan so numbers repeated across phones are parsed once.
+    """
+    cache = cache if cache is not None else NumberCache()
+    region = number_region(snapshot, policy)
+    out = []
+    for uid in user_ids(snapshot):
+        user = snapshot.user(uid)
+        work = user is not None and user.kind is UserKind.WORK_PROFILE
+        out.append(
+            classify_book(snapshot.address_book(uid), uid, policy, region, work_profile=work, cache=cache)
+        )
+    return tuple(out)
+
+
+def explain_lines(counts: NumberCounts, lang: str = "en") -> list[str]:
+    """How the numbers of one user were classified, rule by rule (``--explain``); counts only."""
+    if not counts.known:
+        return [render(Message("explain.unknown", (("user", counts.user_id),)), lang)]
+    lines = [
+        render(
+            Message(
+                "explain.summary",
+                (
+                    ("user", counts.user_id),
+                    ("contacts", counts.contacts),
+                    ("rows", counts.phone_numbers),
+                    ("distinct", counts.distinct_numbers),
+                    ("colleague", counts.colleague),
+                    ("business", counts.business),
+                    ("personal", counts.personal),
+                    ("invalid", counts.invalid),
+                    ("third_party", counts.third_party),
+                ),
+            ),
+            lang,
+        )
+    ]
+    for rule, count in counts.by_rule:
+        what = render(Message(f"rule.{rule}"), lang)
+        lines.append(render(Message("explain.rule", (("rule", rule), ("count", count), ("what", what))), lang))
+    for package, count in counts.synced_by_package:
+        lines.append(
+            render(
+                Message("explain.synced", (("app", display_name(package)), ("package", package), ("count", count))),
+                lang,
+            )
+        )
+    return lines
