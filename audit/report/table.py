@@ -163,13 +163,13 @@ def _verdict_line(device: DeviceResult, verdict: Verdict, lang: str) -> _Line:
 
 
 def _layout(lines: list[_Line], lang: str, width: int) -> str:
-    """Fit the columns into ``width``: cap, then shrink the widest, then wrap the finding."""
+    """Fit the columns into ``width``: cap them, shrink them in SHRINK_ORDER, wrap the finding."""
     headers = [header(c, lang) for c in COLUMNS]
     floors = {c: _header_width(h) for c, h in zip(COLUMNS, headers, strict=True)}
     widths: dict[str, int] = {}
     for column in COLUMNS[:-1]:
         if column == "phone":
-            natural = max(cell_width(f"{line.model} ({line.serial})") for line in lines)
+            natural = max(cell_width(_phone(line.model, line.serial, 10**6)) for line in lines)
         else:
             natural = max(cell_width(line.cells[column]) for line in lines)
         widths[column] = max(floors[column], min(natural, CAPS.get(column, natural)))
