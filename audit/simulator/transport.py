@@ -433,10 +433,14 @@ class _ProcessService:
             chunks = [(kind, data) for kind, data in kept if data]
         if chunks:
             if self.kind == "shell_v2":
-                payload = b"".join(_SHELL_HEADER.pack(kind, len(data)) + data for kind, data in chunks)
+                payload = b"".join(_SHELL_HEADER.pack(kind, len(data)) + data for kind, data in _merged(chunks))
             else:
                 payload = b"".join(data for _, data in chunks)
-            self.stream.write(payload)
+            # The host drops the whole connection on a WRTE above its max payload, and \r\n
+            # conversion can double the size; the streams are byte streams, so slice freely.
+            step = self.stream.conn.max_payload
+            for start in range(0, len(payload), step):
+                self.stream.write(payload[start : start + step])
         if triggered:
             if fault == "drop":
                 self.stream.conn.drop()
@@ -452,6 +456,17 @@ class _ProcessService:
         if freeze is not None:
             return max(freeze, 0), "freeze"
         return None, ""
+
+
+def _merged(chunks: list[tuple[int, bytes]]) -> list[tuple[int, bytes]]:
+    """Adjacent chunks of the same channel as one shell packet: fewer headers, fewer copies."""
+    out: list[tuple[int, bytes]] = []
+    for kind, data in chunks:
+        if out and out[-1][0] == kind:
+            out[-1] = (kind, out[-1][1] + data)
+        else:
+            out.append((kind, data))
+    return out
 
 
 class _SyncService:
