@@ -19,7 +19,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import phonenumbers
 
@@ -55,9 +55,9 @@ def digest(number_key: str) -> bytes:
     return hashlib.blake2b(number_key.encode("utf-8"), key=_DIGEST_KEY, digest_size=16).digest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parsed:
-    """What normalisation says about one written number."""
+    """What phonenumbers says about one number."""
 
     e164: str | None  # None: not parseable
     valid: bool
@@ -66,38 +66,86 @@ class Parsed:
 _UNPARSEABLE = Parsed(None, False)
 
 
-class NumberCache:
-    """Memoised ``phonenumbers`` results keyed by (canonical digits, region).
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One written number as the classifier needs it (cached, so computed once per spelling)."""
 
-    Bounded: when full it starts afresh rather than growing with the fleet. Safe to share
-    between the scan's worker threads (single dict operations only). Holds raw numbers in
+    key: str = field(repr=False)  # identity: E.164 for valid numbers, "#<digits>" otherwise
+    e164: str | None = field(repr=False)
+    valid: bool
+    international: bool  # written with a country code ('+'): readable without a region
+    digest: bytes = field(repr=False)  # keyed digest of ``key`` (NumberCounts.exposed_keys)
+
+
+NOT_A_NUMBER = Reading("", None, False, False, b"")
+
+
+class NumberCache:
+    """Memoised readings of written numbers, keyed by (canonical digits, region).
+
+    A second, exact-text level in front of it makes a repeated spelling (the same directory
+    entry synced to every phone) a single dict lookup. Bounded: when full it starts afresh
+    rather than growing with the fleet. Safe to share between a scan's worker threads (single
+    dict operations; the statistics may miss a count under contention). Holds raw numbers in
     memory, so ``repr`` shows only its size.
     """
 
     def __init__(self, max_entries: int = 500_000) -> None:
         self._max = max(1, max_entries)
-        self._data: dict[tuple[str, str | None], Parsed] = {}
-        self.hits = 0
-        self.misses = 0
+        self._by_text: dict[str | None, dict[str, Reading]] = {}  # region -> exact text -> reading
+        self._text_entries = 0
+        self._by_digits: dict[tuple[str, str | None], Reading] = {}
+        self.hits = 0  # rows answered without calling phonenumbers
+        self.misses = 0  # phonenumbers calls
 
     def __len__(self) -> int:
-        return len(self._data)
+        return len(self._by_digits)
 
     def __repr__(self) -> str:
-        return f"NumberCache(entries={len(self._data)}, hits={self.hits}, misses={self.misses})"
+        return f"NumberCache(entries={len(self._by_digits)}, hits={self.hits}, misses={self.misses})"
 
-    def parse(self, canonical: str, region: str | None) -> Parsed:
-        key = (canonical, region)
-        found = self._data.get(key)
+    def texts(self, region: str | None) -> dict[str, Reading]:
+        """The exact-text level for one region, for a caller's inlined lookups (read-only use)."""
+        table = self._by_text.get(region)
+        if table is None:
+            table = self._by_text[region] = {}
+        return table
+
+    def read(self, raw: str, region: str | None) -> Reading:
+        """The reading of one phone row; NOT_A_NUMBER for a row without any digit."""
+        table = self.texts(region)
+        found = table.get(raw)
         if found is not None:
             self.hits += 1
             return found
-        self.misses += 1
-        result = normalise(canonical, region)
-        if len(self._data) >= self._max:
-            self._data.clear()
-        self._data[key] = result
-        return result
+        text = canonical(raw)
+        if not text or text == "+":
+            found = NOT_A_NUMBER
+        else:
+            digits_key = (text, region)
+            found = self._by_digits.get(digits_key)
+            if found is not None:
+                self.hits += 1
+            else:
+                self.misses += 1
+                found = _reading(text, region)
+                if len(self._by_digits) >= self._max:
+                    self._by_digits.clear()
+                self._by_digits[digits_key] = found
+        if self._text_entries >= self._max:
+            for other in self._by_text.values():
+                other.clear()
+            self._text_entries = 0
+        table[raw] = found
+        self._text_entries += 1
+        return found
+
+
+def _reading(text: str, region: str | None) -> Reading:
+    parsed = normalise(text, region)
+    # valid numbers are one number whatever their spelling; others are compared by their digits
+    key = parsed.e164 if parsed.valid and parsed.e164 is not None else "#" + _NON_DIGIT.sub("", text)
+    return Reading(key, parsed.e164, parsed.valid, text.startswith("+"), digest(key))
 
 
 def canonical(raw: str) -> str:
@@ -153,45 +201,30 @@ def _domain_in(domain: str, domains: Iterable[str]) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in domains)
 
 
-@dataclass
-class _Contact:
-    """What one raw contact says about the numbers it holds."""
-
-    account_type: str | None
-    organization: bool = False
-    company_email: bool = False
-    business_email: bool = False
+# Evidence bits: what the raw contacts holding a number say about it.
+_ORG = 1
+_COMPANY_EMAIL = 2
+_BUSINESS_EMAIL = 4
+_BUSINESS_ACCOUNT = 8
 
 
-@dataclass
-class _Number:
-    """One distinct number of a user and the evidence from every raw contact holding it."""
-
-    e164: str | None
-    valid: bool
-    no_region: bool
-    organization: bool = False
-    company_email: bool = False
-    business_email: bool = False
-    business_account: bool = False
-
-
-def _rule(num: _Number, policy: Policy, work_profile: bool) -> str:
+def _rule(reading: Reading, evidence: int, policy: Policy, region: str | None, work_profile: bool) -> str:
     """The first matching rule id (the order of RULES)."""
-    if num.e164 is not None:
-        if num.e164 in policy.colleague_numbers:
+    e164 = reading.e164
+    if e164 is not None:
+        if e164 in policy.colleague_numbers:
             return "colleague.file"
-        if num.e164.startswith(policy.phone_prefixes):
+        if e164.startswith(policy.phone_prefixes):
             return "colleague.prefix"
-    if num.company_email:
+    if evidence & _COMPANY_EMAIL:
         return "colleague.email_domain"
-    if not num.valid:
-        return "invalid.no_region" if num.no_region else "invalid.unparseable"
-    if num.organization:
+    if not reading.valid:
+        return "invalid.no_region" if region is None and not reading.international else "invalid.unparseable"
+    if evidence & _ORG:
         return "business.organization"
-    if num.business_email:
+    if evidence & _BUSINESS_EMAIL:
         return "business.email_domain"
-    if num.business_account:
+    if evidence & _BUSINESS_ACCOUNT:
         return "business.account_type"
     if work_profile:
         return "business.work_profile"
@@ -218,56 +251,62 @@ def classify_book(
     cache = cache if cache is not None else NumberCache()
     synced = synced_accounts(policy)
 
-    contacts: dict[int, _Contact] = {}
+    business_accounts = policy.business_account_types
+    evidence_of: dict[int, int] = {}  # raw contact id -> evidence bits
+    account_of: dict[int, str | None] = {}
     phone_rows: list[tuple[int, str]] = []
     for row in book.rows:
-        if row.account_type in synced:
+        account_type = row.account_type
+        if account_type in synced:
             continue
-        contact = contacts.get(row.raw_contact_id)
-        if contact is None:
-            contact = contacts[row.raw_contact_id] = _Contact(row.account_type)
+        rid = row.raw_contact_id
+        if rid not in evidence_of:
+            evidence_of[rid] = _BUSINESS_ACCOUNT if account_type in business_accounts else 0
+            account_of[rid] = account_type
         if row.kind is DataKind.PHONE:
-            phone_rows.append((row.raw_contact_id, row.value))
+            phone_rows.append((rid, row.value))
         elif row.kind is DataKind.ORGANIZATION:
             if row.value.strip():
-                contact.organization = True
+                evidence_of[rid] |= _ORG
         elif row.kind is DataKind.EMAIL:
             domain = email_domain(row.value)
             if domain is None:
                 continue
             if _domain_in(domain, policy.email_domains):
-                contact.company_email = True
+                evidence_of[rid] |= _COMPANY_EMAIL
             elif not _domain_in(domain, policy.freemail_domains):
-                contact.business_email = True
+                evidence_of[rid] |= _BUSINESS_EMAIL
 
-    numbers: dict[str, _Number] = {}
-    for raw_contact_id, value in phone_rows:
-        text = canonical(value)
-        if not text or text == "+":
+    read = cache.read
+    seen = cache.texts(region).get  # inlined exact-text level: most rows of a fleet stop here
+    hits = 0
+    numbers: dict[str, tuple[Reading, int]] = {}
+    for rid, value in phone_rows:
+        reading = seen(value)
+        if reading is None:
+            reading = read(value, region)
+        else:
+            hits += 1
+        if reading is NOT_A_NUMBER:
             continue  # a phone row without any digit is no number anyone can upload
-        parsed = cache.parse(text, region)
-        # valid numbers are one number whatever their spelling; others are compared by their digits
-        key = parsed.e164 if parsed.valid and parsed.e164 is not None else "#" + _NON_DIGIT.sub("", text)
-        num = numbers.get(key)
-        if num is None:
-            no_region = region is None and not text.startswith("+")
-            num = numbers[key] = _Number(parsed.e164, parsed.valid, no_region)
-        contact = contacts[raw_contact_id]
-        num.organization |= contact.organization
-        num.company_email |= contact.company_email
-        num.business_email |= contact.business_email
-        num.business_account |= contact.account_type in policy.business_account_types
+        known = numbers.get(reading.key)
+        evidence = evidence_of[rid]
+        if known is None:
+            numbers[reading.key] = (reading, evidence)
+        elif evidence & ~known[1]:
+            numbers[reading.key] = (known[0], known[1] | evidence)
 
+    cache.hits += hits
     by_rule: dict[str, int] = {}
-    by_class: dict[NumberClass, int] = dict.fromkeys(NumberClass, 0)
     exposed: set[bytes] = set()
-    for key, num in numbers.items():
-        rule = _rule(num, policy, work_profile)
+    for reading, evidence in numbers.values():
+        rule = _rule(reading, evidence, policy, region, work_profile)
         by_rule[rule] = by_rule.get(rule, 0) + 1
-        klass = RULE_CLASS[rule]
-        by_class[klass] += 1
-        if klass is not NumberClass.COLLEAGUE:
-            exposed.add(digest(key))
+        if not rule.startswith("colleague."):
+            exposed.add(reading.digest)
+    by_class: dict[NumberClass, int] = dict.fromkeys(NumberClass, 0)
+    for rule, count in by_rule.items():
+        by_class[RULE_CLASS[rule]] += count
 
     accounts: dict[str, int] = {}
     synced_counts: dict[str, int] = {}
@@ -280,10 +319,9 @@ def classify_book(
                 accounts[name] = accounts.get(name, 0) + count
         contact_total = sum(accounts.values())
     else:  # lower bound: raw contacts that hold at least one phone/e-mail/organisation row
-        for contact in contacts.values():
-            name = contact.account_type or ""
-            accounts[name] = accounts.get(name, 0) + 1
-        contact_total = len(contacts)
+        for account in account_of.values():
+            accounts[account or ""] = accounts.get(account or "", 0) + 1
+        contact_total = len(account_of)
 
     return NumberCounts(
         user_id=user_id,

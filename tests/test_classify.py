@@ -279,6 +279,17 @@ def test_shared_cache_parses_repeated_numbers_once() -> None:
     assert "90182021" not in repr(cache)
 
 
+def test_cache_shares_one_parse_between_spellings_with_the_same_digits() -> None:
+    cache = NumberCache()
+    counts = classify_book(book(0, [C(["030 90182011"]), C(["030-901820-11"]), C(["(030) 90182011"])]), 0,
+                           policy(), "DE", cache=cache)
+    assert counts.distinct_numbers == 1
+    assert cache.misses == 1 and cache.hits == 2
+    # the same digits read in another region are another reading
+    classify_book(book(0, [C(["030 90182011"])]), 0, policy(), "AT", cache=cache)
+    assert cache.misses == 2
+
+
 def test_cache_is_bounded() -> None:
     cache = NumberCache(max_entries=2)
     counts = classify_book(book(0, [C([PRIVATE_1, PRIVATE_2, CUSTOMER_1, CUSTOMER_2])]), 0, policy(), "DE",
