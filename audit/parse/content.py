@@ -53,6 +53,8 @@ def parse_rows(text: str, columns: Sequence[str]) -> ContentRows:
         return ContentRows(False, problems=("no columns to read",))
     if "\r" in text:
         text = text.replace("\r\n", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]  # the last row's own line end, not part of its value
     first = f"{columns[0]}="
     markers = [f", {c}=" for c in columns[1:]]
     raw_rows: list[list[str]] = []

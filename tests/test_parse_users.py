@@ -1,0 +1,126 @@
+"""pm list users / cmd user list -> users and their kinds (rules in audit/parse/users.py)."""
+
+from pathlib import Path
+
+import pytest
+
+from audit.parse.users import classify_user, flags_from_names, parse_users
+from audit.snapshot import AndroidUser, UserKind
+
+FIXTURES = Path(__file__).parent / "fixtures" / "device"
+
+
+def fixture(path: str) -> str:
+    return (FIXTURES / path).read_text(encoding="utf-8")
+
+
+def kinds(text: str) -> list[tuple[int, UserKind]]:
+    return [(u.id, u.kind) for u in parse_users(text).users]
+
+
+def test_samsung_dual_messenger_and_secure_folder():
+    listing = parse_users(fixture("a10_samsung/users.txt"))
+    assert listing.usable and listing.problems == ()
+    assert listing.users == (
+        AndroidUser(0, "Owner", 0x13, UserKind.OWNER, True),
+        AndroidUser(95, "DUAL_APP", 0x20001010, UserKind.CLONE, True),
+        AndroidUser(150, "Secure Folder", 0x10061030, UserKind.SECURE_FOLDER, False),
+    )
+
+
+@pytest.mark.parametrize(
+    ("phone", "expected"),
+    [
+        ("a06_generic", [(0, UserKind.OWNER)]),
+        ("a08_nokia", [(0, UserKind.OWNER), (10, UserKind.SECONDARY), (11, UserKind.GUEST)]),
+        ("a09_sony", [(0, UserKind.OWNER), (10, UserKind.WORK_PROFILE)]),
+        ("a11_xiaomi", [(0, UserKind.OWNER), (999, UserKind.CLONE)]),
+        ("a12_oneplus", [(0, UserKind.OWNER), (998, UserKind.CLONE), (999, UserKind.CLONE)]),
+        ("a14_workprofile", [(0, UserKind.OWNER), (10, UserKind.WORK_PROFILE)]),
+        ("a15_pixel", [(0, UserKind.OWNER), (11, UserKind.OTHER)]),
+        ("a16_pixel", [(0, UserKind.OWNER), (10, UserKind.SECONDARY), (12, UserKind.GUEST)]),
+    ],
+)
+def test_every_phone_fixture(phone, expected):
+    assert kinds(fixture(f"{phone}/users.txt")) == expected
+
+
+def test_names_with_colons_and_braces_without_leading_tab():
+    users = parse_users(fixture("formats/users_names.txt")).users
+    assert [(u.id, u.name, u.flags, u.kind, u.running) for u in users] == [
+        (0, "Owner", 0xC13, UserKind.OWNER, True),
+        (10, "Work: profile", 0x30, UserKind.WORK_PROFILE, True),
+        (11, "a:1} b", 0x10, UserKind.SECONDARY, False),
+        (12, "Gast", 0x14, UserKind.GUEST, False),
+        # ColorOS sets MANAGED_PROFILE on its clone user: the clone rule comes first.
+        (999, "Multi-App", 0x4000030, UserKind.CLONE, True),
+    ]
+
+
+def test_oem_fields_after_the_brace_leave_running_unknown():
+    users = parse_users(fixture("formats/users_oem_fields.txt")).users
+    assert [(u.id, u.kind, u.running) for u in users] == [
+        (0, UserKind.OWNER, None),
+        (998, UserKind.CLONE, None),
+        (999, UserKind.CLONE, None),
+    ]
+
+
+def test_cmd_user_list_verbose():
+    listing = parse_users(fixture("formats/users_verbose.txt"))
+    assert listing.problems == ()
+    assert [(u.id, u.name, u.flags, u.kind, u.running) for u in listing.users] == [
+        (0, "Owner", 0x4C13, UserKind.OWNER, True),
+        (10, "Work", 0x1030, UserKind.WORK_PROFILE, True),
+        (11, "Clone", 0x1010, UserKind.CLONE, True),
+        (12, "Mia", 0x410, UserKind.SECONDARY, False),
+    ]
+
+
+def test_verbose_name_with_comma_and_unknown_flag_name():
+    listing = parse_users("1 users:\n\n0: id=10, name=Doe, Jane, type=full.SECONDARY, flags=FULL|NEW_THING\n")
+    (user,) = listing.users
+    assert (user.id, user.name, user.flags, user.kind) == (10, "Doe, Jane", None, UserKind.SECONDARY)
+
+
+@pytest.mark.parametrize(
+    ("user_id", "name", "flags", "kind"),
+    [
+        (150, "Sicherer Ordner", 0x61010, UserKind.SECURE_FOLDER),
+        (151, "Secure Folder", 0x10061030, UserKind.SECURE_FOLDER),
+        (12, "secure folder", 0x1030, UserKind.SECURE_FOLDER),
+        (95, "Dual Messenger", 0x1010, UserKind.CLONE),
+        (11, "XSpace", 0x800010, UserKind.CLONE),
+        (13, "whatever", 0x20001010, UserKind.CLONE),
+        (10, "Work", 0x30, UserKind.WORK_PROFILE),
+        (10, "Guest", 0x4, UserKind.GUEST),
+        (10, "Restricted", 0x18, UserKind.OTHER),
+        (10, "Profile", 0x1010, UserKind.OTHER),
+        (10, "Unknown OEM", 0x08000010, UserKind.OTHER),
+        (10, "Pre-11 secondary", 0x10, UserKind.SECONDARY),
+        (10, "Full", 0x410, UserKind.SECONDARY),
+        (10, "No flags", None, UserKind.OTHER),
+    ],
+)
+def test_classification_rules(user_id, name, flags, kind):
+    assert classify_user(user_id, name, flags) == kind
+
+
+def test_flag_names_to_bits():
+    assert flags_from_names("ADMIN|FULL|INITIALIZED|MAIN|PRIMARY|SYSTEM") == 0x4C13
+    assert flags_from_names("0x10000000|PROFILE") == 0x10001000
+    assert flags_from_names("BOGUS") is None
+
+
+def test_errors_and_empty_output_are_unusable():
+    for text in ("", "Error: java.lang.SecurityException: shell cannot list users\n", "Users:\n"):
+        listing = parse_users(text)
+        assert listing.usable is False
+        assert listing.users == ()
+        assert listing.problems == ("the user list holds no user that could be read",)
+
+
+def test_duplicate_ids_keep_the_first():
+    listing = parse_users("Users:\n\tUserInfo{0:Owner:13} running\n\tUserInfo{0:Other:13}\n")
+    assert [u.name for u in listing.users] == ["Owner"]
+    assert listing.problems == ("the user list names 1 user id(s) twice; the first was kept",)
