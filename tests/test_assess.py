@@ -251,12 +251,16 @@ def test_past_upload_tri_state() -> None:
 # --------------------------------------------------------------------------- seed scenarios
 
 
-def test_seed_customer_service_phone_whatsapp_business_never_granted_is_ok() -> None:
-    # the shared hotline phone: only the team's numbers are saved; WhatsApp Business never got
-    # the permission (never asked, no flags)
-    v = only(judge([app(W4B, perm=DENIED, mode=None)], [COLLEAGUE_BOOK]))
-    expect(v, "dormant.no_third_party", Upload.NO, Severity.OK)
-    assert v.app == "WhatsApp Business"
+def test_seed_customer_service_phone_whatsapp_business_never_granted() -> None:
+    # The brief lists this seed as "ok", but its own decision table says a never-asked denial
+    # can be granted with one tap, so customers in the book make it possible/medium. It is ok
+    # exactly when the book holds no third parties (e.g. only the team's numbers).
+    never_asked = app(W4B, perm=DENIED, mode=None)
+    customers = book(0, [C([CUSTOMER_1], orgs=["Example Kunden AG"]), C([COLLEAGUE_1])])
+    v = only(judge([never_asked], [customers]))
+    expect(v, "dormant.third_party", Upload.POSSIBLE, Severity.MEDIUM)
+    assert v.finding.key == "finding.dormant.denied" and v.app == "WhatsApp Business"
+    expect(only(judge([never_asked], [COLLEAGUE_BOOK])), "dormant.no_third_party", Upload.NO, Severity.OK)
 
 
 def test_seed_book_of_colleagues_only_is_low() -> None:
