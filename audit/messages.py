@@ -125,8 +125,8 @@ _BASE: dict[str, dict[str, str]] = {
     "finding.unknown.enabled": {
         "en": "{app} holds the Contacts permission in user {user}, but whether the app is enabled could "
               "not be read; until it is known, the phone counts as not compliant.",
-        "de": "{app} hat für Benutzer {user} die Kontakte-Berechtigung, ob die App aktiviert ist, ließ "
-              "sich aber nicht feststellen" + _NOT_COMPLIANT_DE,
+        "de": "{app} hat für Benutzer {user} die Kontakte-Berechtigung, es ließ sich aber nicht "
+              "feststellen, ob die App aktiviert ist" + _NOT_COMPLIANT_DE,
     },
     "finding.unknown.appops": {
         "en": "{app} holds the Contacts permission in user {user}, but its app-op settings could not be "
@@ -141,10 +141,11 @@ _BASE: dict[str, dict[str, str]] = {
               "Kontakte ist diesem Werkzeug aber unbekannt" + _NOT_COMPLIANT_DE,
     },
     "finding.unknown.address_book": {
-        "en": "{app} can or may read the address book of user {user}, but the address book could not be "
-              "read (a locked profile?); until it is known, the phone counts as not compliant.",
-        "de": "{app} kann das Adressbuch von Benutzer {user} lesen oder könnte es, das Adressbuch ließ "
-              "sich aber nicht auslesen (gesperrtes Profil?)" + _NOT_COMPLIANT_DE,
+        "en": "The address book of user {user} could not be read (a locked profile?), so it is unknown "
+              "whether {app} can upload third parties' numbers; until it is known, the phone counts as "
+              "not compliant.",
+        "de": "Das Adressbuch von Benutzer {user} ließ sich nicht auslesen (gesperrtes Profil?), daher ist "
+              "unklar, ob {app} Rufnummern Dritter hochladen kann" + _NOT_COMPLIANT_DE,
     },
     # ---- remediation
     "fix.deny_lock": {
@@ -196,8 +197,8 @@ _BASE: dict[str, dict[str, str]] = {
         "en": "contacts: {contacts}, phone entries: {rows}, distinct numbers: {distinct} "
               "(colleagues {colleague}, business {business}, personal {personal}, unverifiable "
               "{invalid}; third parties: {third_party})",
-        "de": "Kontakte: {contacts}, Telefoneinträge: {rows}, verschiedene Rufnummern: {distinct} "
-              "(Kollegium {colleague}, geschäftlich {business}, privat {personal}, nicht prüfbar "
+        "de": "Kontakte: {contacts}, Rufnummerneinträge: {rows}, verschiedene Rufnummern: {distinct} "
+              "(Kolleginnen/Kollegen {colleague}, geschäftlich {business}, privat {personal}, nicht prüfbar "
               "{invalid}; Rufnummern Dritter: {third_party})",
     },
     "explain.rule": {
@@ -212,11 +213,11 @@ _BASE: dict[str, dict[str, str]] = {
     },
     "rule.colleague.file": {
         "en": "listed in the colleagues file",
-        "de": "in der Kollegiumsliste aufgeführt",
+        "de": "in der Liste der Kolleginnen und Kollegen aufgeführt",
     },
     "rule.colleague.prefix": {
         "en": "starts with a company number prefix",
-        "de": "beginnt mit einer Rufnummernvorwahl des Unternehmens",
+        "de": "beginnt mit einer Stammnummer des Unternehmens",
     },
     "rule.colleague.email_domain": {
         "en": "a contact with this number has an e-mail address at a company domain",
@@ -228,8 +229,8 @@ _BASE: dict[str, dict[str, str]] = {
               "setzen)",
     },
     "rule.invalid.unparseable": {
-        "en": "not a valid phone number (short code, typo or service code)",
-        "de": "keine gültige Rufnummer (Kurzwahl, Tippfehler oder Dienstcode)",
+        "en": "not a valid phone number (emergency or short code, typo or service code)",
+        "de": "keine gültige Rufnummer (Notruf- oder Kurzwahlnummer, Tippfehler oder Dienstcode)",
     },
     "rule.business.organization": {
         "en": "a contact with this number has a company name",
