@@ -239,6 +239,15 @@ def test_dumpsys_installed_but_not_listed_is_uncertain():
     assert wa.problems == ("dumpsys says the app is installed, the package list does not name it",)
 
 
+def test_listed_but_dumpsys_not_installed_is_uncertain():
+    coll = collection("a09_sony")
+    body = "package:com.android.settings\npackage:com.whatsapp\npackage:com.whatsapp.w4b"
+    snap = build_snapshot("s", _with(coll, "packages", {"user": "0"}, body), PACKAGES)
+    wa = app(snap, 0)
+    assert (wa.installed, wa.read_contacts) == (None, DENIED)
+    assert wa.problems == ("the package list names the app, dumpsys says it is not installed",)
+
+
 def test_missing_dumpsys_section_leaves_facts_unknown():
     snap = build_snapshot("s", _with(collection("a07_pixel"), "dumpsys-package", {"pkg": "com.whatsapp"}), PACKAGES)
     wa = app(snap, 0)

@@ -7,8 +7,9 @@ Rules that keep a doubtful fact from turning into a comforting one:
   dumpsys blocks that were seen to end). A cut-off package list, app-op listing or contacts
   answer is unknown: the missing tail could hold exactly the entry that matters.
 - A package is in a user when that user's package list names it or dumpsys says
-  ``installed=true`` for that user; when the two disagree, or the list is unusable and dumpsys
-  says nothing, ``installed`` is None and the app is still reported (with the reason).
+  ``installed=true`` for that user; when the two disagree (an app installed or removed during
+  the scan, a hidden app), or the list is unusable and dumpsys says nothing, ``installed`` is
+  None and the app is still reported, with the reason.
 - Every problem names only sections, user ids, package names and counts: never device text,
   which could hold a contact's name or number.
 """
@@ -164,7 +165,9 @@ def _app_state(
 
     installed: bool | None
     if listed is True:
-        installed = True
+        installed = True if said is not False else None
+        if said is False:
+            problems.append("the package list names the app, dumpsys says it is not installed")
     elif listed is False:
         if said is not True:
             return None
