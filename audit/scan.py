@@ -156,8 +156,8 @@ def scan(
             results[serial] = DeviceResult(serial, device.status, f"{device.state}: {device.hint}")
         else:
             auditable.append(serial)
-    for result in results.values():
-        observer.phone_finished(result)
+    for skipped in results.values():
+        observer.phone_finished(skipped)
 
     jobs = max(1, min(options.jobs or len(auditable) or 1, MAX_JOBS))
     cache = NumberCache()
@@ -187,7 +187,7 @@ def scan(
                 interrupted = True
                 pending.clear()
             try:
-                result = done.get(timeout=0.1)
+                result: DeviceResult | None = done.get(timeout=0.1)
             except queue.Empty:
                 result = None
             if result is not None:
@@ -211,11 +211,11 @@ def scan(
         end = time.monotonic() + 2.0
         while running and time.monotonic() < end:
             try:
-                result = done.get(timeout=0.1)
+                late_result = done.get(timeout=0.1)
             except queue.Empty:
                 continue
-            running.pop(result.serial, None)
-            results.setdefault(result.serial, result)
+            running.pop(late_result.serial, None)
+            results.setdefault(late_result.serial, late_result)
 
     ordered = tuple(results[s] for s in targets if s in results)
     return ScanReport(
