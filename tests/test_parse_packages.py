@@ -62,6 +62,11 @@ def test_stray_lines_are_reported_but_do_not_hide_packages():
     assert listing.problems == ("the package list has 1 line(s) that are not packages",)
 
 
+def test_the_framework_package_has_a_one_word_name():
+    listing = parse_package_list("package:android\npackage:/system/framework/framework-res.apk=android\n")
+    assert (listing.names, listing.problems) == ({"android"}, ())
+
+
 def test_crlf_and_injected_names():
     listing = parse_package_list("package:com.whatsapp\r\npackage:com.x;rm -rf /\r\n")
     assert listing.names == {"com.whatsapp"}

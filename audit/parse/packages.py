@@ -13,9 +13,11 @@ empty listing is treated the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from audit.apps import is_package_name
+# Like audit.apps.PACKAGE_RE, but a listing also holds the one-word framework package "android".
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def _parse_entry(rest: str) -> PackageEntry | None:
     path: str | None = None
     if "=" in first:
         path, _, first = first.rpartition("=")
-    if not is_package_name(first):
+    if len(first) > 255 or not _NAME.match(first):
         return None
     version_code: int | None = None
     installer: str | None = None
