@@ -1,0 +1,81 @@
+"""Shared fixtures: one private adb server per test session, and fleets of simulated phones on it.
+
+Why session scope for the server: starting Google's adb server costs little, but every test
+that starts its own would leave keys and logs behind and multiply the risk of port races. The
+server runs on a free loopback port with a temporary HOME, never on 5037 (the user's server).
+
+Every test that uses these fixtures is marked ``adb`` automatically, so ``pytest -m adb`` runs
+just them and ``pytest -m "not adb"`` skips them. When the bundled adb binary cannot run on
+this machine, they are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from audit.errors import AdbUnavailable
+from audit.simulator.harness import AdbServer, Fleet, PhoneFactory
+
+if TYPE_CHECKING:
+    from audit.simulator.profile import Profile
+
+FleetFactory = Callable[..., Fleet]
+_ADB_FIXTURES = frozenset({"adb_server", "start_fleet", "module_fleet"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _ADB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.adb)
+
+
+@pytest.fixture(scope="session")
+def adb_server() -> Iterator[AdbServer]:
+    """Google's adb server on a free port with its own HOME; skipped when adb cannot run here."""
+    server = AdbServer()
+    try:
+        server.start()
+    except AdbUnavailable as exc:
+        pytest.skip(f"no private adb server: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _factory(adb_server: AdbServer, root: Path, fleets: list[Fleet]) -> FleetFactory:
+    def start(
+        *profiles: str | Path | Profile, phone_factory: PhoneFactory | None = None, ready_timeout: float = 20.0
+    ) -> Fleet:
+        """Start phones from bundled names, TOML paths or Profile objects; stopped by the fixture."""
+        fleet = Fleet(
+            profiles, root / f"fleet{len(fleets)}", adb_server.port,
+            phone_factory=phone_factory, ready_timeout=ready_timeout,
+        )  # fmt: skip
+        fleet.start()
+        fleets.append(fleet)
+        return fleet
+
+    return start
+
+
+@pytest.fixture
+def start_fleet(adb_server: AdbServer, tmp_path: Path) -> Iterator[FleetFactory]:
+    """``start_fleet("pixel7-a14-work", other_profile, ...)`` -> a ready Fleet for this test."""
+    fleets: list[Fleet] = []
+    yield _factory(adb_server, tmp_path, fleets)
+    for fleet in reversed(fleets):
+        fleet.stop()
+
+
+@pytest.fixture(scope="module")
+def module_fleet(adb_server: AdbServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FleetFactory]:
+    """Like start_fleet, but the phones live for the whole module (for costly fleets)."""
+    fleets: list[Fleet] = []
+    yield _factory(adb_server, tmp_path_factory.mktemp("fleet"), fleets)
+    for fleet in reversed(fleets):
+        fleet.stop()
