@@ -98,10 +98,15 @@ class AppOpState:
     last_access: str | None = None
     last_reject: str | None = None
     duration: str | None = None
+    # Printed once, but whether in the UID or the package block cannot be told (the ``Uid mode:``
+    # quirk). Either way the other scope is at its default, so this is the enforced mode.
+    unscoped_mode: str | None = None
 
     @property
     def effective_mode(self) -> str | None:
         """The mode Android enforces: a non-default UID mode wins over the package mode."""
+        if self.unscoped_mode is not None:
+            return self.unscoped_mode
         if self.uid_mode is not None and self.uid_mode != "default":
             return self.uid_mode
         return self.mode if self.mode is not None else self.uid_mode

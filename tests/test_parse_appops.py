@@ -75,7 +75,7 @@ def test_uid_only_op():
     )
 
 
-def test_undecidable_split_marks_the_mode_unknown():
+def test_undecidable_split_of_an_op_printed_once_still_knows_the_enforced_mode():
     listing = parse_appops(fixture("a08_nokia/appops+user=10+pkg=com.whatsapp.txt"))
     assert scopes(fixture("a08_nokia/appops+user=10+pkg=com.whatsapp.txt")) == [
         ("COARSE_LOCATION", "uid"),
@@ -83,10 +83,18 @@ def test_undecidable_split_marks_the_mode_unknown():
         ("WAKE_LOCK", "ambiguous"),
     ]
     assert listing.known
-    assert listing.states() == (AppOpState("READ_CONTACTS"),)
-    assert listing.states()[0].effective_mode is None
-    assert listing.problems == ("cannot tell the UID mode from the package mode of READ_CONTACTS",)
+    # Whether READ_CONTACTS is the UID's or the package's, the other scope is at its default.
+    assert listing.states() == (AppOpState("READ_CONTACTS", unscoped_mode="ignore"),)
+    assert listing.states()[0].effective_mode == "ignore"
+    assert listing.problems == ()
     assert listing.ambiguous() == ("READ_CONTACTS",)
+
+
+def test_an_op_printed_twice_is_split_uid_first_then_package() -> None:
+    # An op appears at most once per block, so its second appearance starts the package block.
+    text = "Uid mode: COARSE_LOCATION: ignore\nREAD_CONTACTS: ignore\nREAD_CONTACTS: allow\nWAKE_LOCK: allow\n"
+    (state,) = parse_appops(text).states()
+    assert (state.uid_mode, state.mode, state.unscoped_mode, state.effective_mode) == ("ignore", "allow", None, "ignore")
 
 
 def test_a_later_restart_decides_the_entries_before_it():
@@ -118,7 +126,8 @@ def test_order_unknown_to_the_table_leaves_untimed_entries_ambiguous():
     # No split keeps both blocks ascending: only the prefixed and the timed entries are decided.
     assert scopes(text)[0] == ("CAMERA", "uid")
     assert ("VIBRATE", "package") in scopes(text)
-    assert parse_appops(text).states() == (AppOpState("READ_CONTACTS"),)
+    # READ_CONTACTS is printed once, so its enforced mode is known though its scope is not.
+    assert parse_appops(text).states() == (AppOpState("READ_CONTACTS", unscoped_mode="ignore"),)
 
 
 @pytest.mark.parametrize(

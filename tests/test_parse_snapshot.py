@@ -124,7 +124,7 @@ EXPECTED = [
     ("a07_pixel", 0, "com.whatsapp", True, 0, DENIED, ("USER_SET", "USER_FIXED"), "allow", True),
     ("a07_pixel", 0, "ch.threema.app", True, 0, DENIED, (), None, True),
     ("a08_nokia", 0, "com.whatsapp", True, 0, GRANTED, ("USER_SET",), "allow", True),
-    ("a08_nokia", 10, "com.whatsapp", True, 3, DENIED, (), None, True),
+    ("a08_nokia", 10, "com.whatsapp", True, 3, DENIED, (), "ignore", True),
     ("a09_sony", 0, "com.whatsapp.w4b", True, 0, GRANTED, ("USER_SET",), "ignore", True),
     ("a09_sony", 10, "com.whatsapp", True, 0, GRANTED, ("USER_SET",), "allow", True),
     ("a10_samsung", 0, "com.whatsapp", True, 0, GRANTED, ("USER_SET", *S), "allow", True),
@@ -162,10 +162,10 @@ def test_exactly_the_installed_apps_are_reported():
     assert actual == expected
 
 
-def test_ambiguous_app_op_is_unknown_with_a_problem():
+def test_app_op_of_unknown_scope_printed_once_keeps_its_enforced_mode():
     state = app(snapshot("a08_nokia"), 10)
-    assert state.appop("READ_CONTACTS") == AppOpState("READ_CONTACTS")
-    assert state.problems == ("cannot tell the UID mode from the package mode of READ_CONTACTS",)
+    assert state.appop("READ_CONTACTS") == AppOpState("READ_CONTACTS", unscoped_mode="ignore")
+    assert state.problems == ()
 
 
 def test_samsung_users_and_locked_secure_folder():

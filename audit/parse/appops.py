@@ -114,6 +114,12 @@ class AppOpsListing:
             mine = [e for e in self.entries if e.op == op]
             if not mine:
                 continue
+            if len(mine) == 1 and mine[0].scope == "ambiguous":
+                # Printed once: whichever block it is in, the other scope is at its default,
+                # so the enforced mode is known even though its scope is not.
+                only = mine[0]
+                out.append(AppOpState(op, unscoped_mode=only.mode))
+                continue
             if any(e.scope == "ambiguous" for e in mine):
                 out.append(AppOpState(op))
                 continue
@@ -176,7 +182,11 @@ def parse_appops(text: str) -> AppOpsListing:
         return AppOpsListing(False, problems=(problem,))
     entries = _scoped(lines)
     problems: tuple[str, ...] = ()
-    unclear = sorted({e.op for e in entries if e.scope == "ambiguous" and e.op in CONTACT_OPS})
+    printed = [e.op for e in entries]
+    unclear = sorted({
+        e.op for e in entries
+        if e.scope == "ambiguous" and e.op in CONTACT_OPS and printed.count(e.op) > 1
+    })
     if unclear:
         problems = (f"cannot tell the UID mode from the package mode of {', '.join(unclear)}",)
     return AppOpsListing(True, entries, problems)
