@@ -337,7 +337,7 @@ def _seed(conn: sqlite3.Connection, profile: Profile, users: tuple[User, ...]) -
     for u in users:
         contacts = list(u.book.contacts)
         for block in u.book.generate:
-            contacts.extend(book.generate(block))
+            contacts.extend(book.generate(block, country))
         default = (u.book.account_type, u.book.account_name)
         if default[0] is None:
             default = _default_account(profile.manufacturer)

@@ -129,30 +129,28 @@ _UK_RANGES = (
 )
 
 
-def _styles(cc: str, area: str, sub: str) -> tuple[str, ...]:
-    """The ways people type one number into a phone."""
+def _styles(cc: str, area: str, sub: str, home_cc: str | None) -> tuple[str, ...]:
+    """The ways people type one number into a phone. National forms only for numbers of the
+    phone's own country: abroad they would dial (and normalise to) someone else's number."""
     plain = sub.replace(" ", "")
-    return (
-        f"+{cc} {area} {sub}",
-        f"0{area} {sub}",
-        f"00{cc}-{area}-{plain}",
-        f"(0{area}) {sub}",
-        f"+{cc}{area}{plain}",
-        f"0{area}/{plain}",
-    )
+    international = (f"+{cc} {area} {sub}", f"00{cc}-{area}-{plain}", f"+{cc}{area}{plain}")
+    if cc != home_cc:
+        return international
+    return (*international, f"0{area} {sub}", f"(0{area}) {sub}", f"0{area}/{plain}")
 
 
-def _fictional_number(rng: random.Random, ranges: tuple[tuple[str, str, str, int], ...]) -> str:
+def _fictional_number(rng: random.Random, ranges: tuple[tuple[str, str, str, int], ...], home_cc: str | None) -> str:
     cc, area, prefix, free = rng.choice(ranges)
     sub = prefix + "".join(rng.choice("0123456789") for _ in range(free))
-    return rng.choice(_styles(cc, area, sub))
+    return rng.choice(_styles(cc, area, sub, home_cc))
 
 
-def company_number(rng: random.Random) -> str:
+def company_number(rng: random.Random, home_cc: str | None) -> str:
     ext = f"{rng.randrange(1000):03d}"
-    return rng.choice(
-        (f"+49 5232 980-{ext}", f"05232 980{ext}", f"05232 980-{ext}", f"+49 (0)5232 980 {ext}", f"+495232980{ext}")
-    )
+    international = (f"+49 5232 980-{ext}", f"+49 (0)5232 980 {ext}", f"+495232980{ext}")
+    if home_cc != "49":
+        return rng.choice(international)
+    return rng.choice((*international, f"05232 980{ext}", f"05232 980-{ext}"))
 
 
 def normalize(number: str, country: str) -> str | None:
@@ -195,9 +193,11 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return rng.choice(_FIRST), rng.choice(_LAST)
 
 
-def generate(spec: GenerateSpec) -> Iterator[ContactSpec]:
-    """Deterministic contacts for one ``[[users.book.generate]]`` block."""
+def generate(spec: GenerateSpec, country: str = "de") -> Iterator[ContactSpec]:
+    """Deterministic contacts for one ``[[users.book.generate]]`` block on a phone whose SIM
+    country is ``country``."""
     rng = random.Random(spec.seed)
+    home = COUNTRY_CODES.get(country.lower())
     kinds = [k for k, _ in spec.mix]
     weights = [w for _, w in spec.mix]
     shares = dict(spec.shares)
@@ -210,18 +210,20 @@ def generate(spec: GenerateSpec) -> Iterator[ContactSpec]:
         org: str | None = None
         slug = f"{first}.{last}".lower()
         if kind == "private":
-            phones = tuple(_fictional_number(rng, rng.choice((_DE_RANGES, _UK_RANGES))) for _ in range(rng.choice((1, 1, 2))))
+            phones = tuple(
+                _fictional_number(rng, rng.choice((_DE_RANGES, _UK_RANGES)), home) for _ in range(rng.choice((1, 1, 2)))
+            )
             if rng.random() < 0.3:
                 emails = (f"{slug}{index}@example.com",)
         elif kind == "business":
             org = rng.choice(_BUSINESSES)
-            phones = (_fictional_number(rng, rng.choice((_DE_RANGES, _UK_RANGES))),)
+            phones = (_fictional_number(rng, rng.choice((_DE_RANGES, _UK_RANGES)), home),)
             emails = (f"{slug}@example.org",)
         elif kind == "colleague":
             org = COMPANY
-            phones = (company_number(rng),)
+            phones = (company_number(rng, home),)
             if rng.random() < 0.5:
-                phones += (_fictional_number(rng, _DE_RANGES),)
+                phones += (_fictional_number(rng, _DE_RANGES, home),)
             emails = (f"{slug}@{COMPANY_DOMAIN}",)
         elif kind == "service":
             name = rng.choice(("Notruf", "Polizei", "Störung", "Hotline"))

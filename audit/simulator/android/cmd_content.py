@@ -118,7 +118,7 @@ def _query(ctx: Context, uri: str, user: int, options: dict[str, str]) -> None:
             rows = cursor.fetchall()
         except sqlite3.Error as exc:
             shown = sql.replace(f'"{table}"', view).replace('"', "")
-            code = "23 SQLITE_AUTH" if "authoriz" in str(exc) else "1 SQLITE_ERROR"
+            code = "23 SQLITE_AUTH" if "prohibited" in str(exc) or "authoriz" in str(exc) else "1 SQLITE_ERROR"
             raise ProviderError(
                 authority,
                 "android.database.sqlite.SQLiteException",
