@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import adbutils
 import pytest
 
 from audit.scripts import script_text
@@ -26,6 +27,7 @@ from audit.simulator.android.text import (
     permission_flags,
     user_flags_to_string,
 )
+from audit.simulator.harness import Fleet
 from audit.simulator.phone import SimulatedPhone
 from audit.simulator.profile import parse_profile
 
@@ -727,3 +729,93 @@ def test_commands_lead_their_own_process_group(fresh_phone: PhoneFactory) -> Non
     assert os.getpgid(proc.pid) == proc.pid
     phone.close()
     assert proc.poll() is not None
+
+
+# --- through Google's adb server and adbutils ------------------------------------------------------
+
+ADB_SDKS = (23, 27, 30, 35)
+
+
+@pytest.fixture(scope="module")
+def adb_phones(module_fleet: Callable[..., Fleet]) -> dict[int, adbutils.AdbDevice]:
+    """One fleet per module: phones for Android 6, 8.1, 11 and 15 plus one that tests may change."""
+    profiles = [parse_profile(phone_toml(sdk)) for sdk in ADB_SDKS]
+    writer = parse_profile(phone_toml(34).replace('name = "sim34"', 'name = "writer34"'))
+    fleet = module_fleet(*profiles, writer)
+    client = fleet.client()
+    devices = {sdk: client.device(fleet.serial_of(f"sim{sdk}")) for sdk in ADB_SDKS}
+    devices[34] = client.device(fleet.serial_of("writer34"))
+    phone = fleet.phone(fleet.serial_of("writer34"))
+    assert isinstance(phone, SimulatedPhone)
+    _WRITER.append(phone)
+    return devices
+
+
+_WRITER: list[SimulatedPhone] = []
+
+
+def adb(device: adbutils.AdbDevice, command: str) -> adbutils.ShellReturn:
+    """shell2 over the shell protocol; Android 6 has none, so its merged output counts as stdout."""
+    result = device.shell2(command, v2=True, timeout=60)
+    assert isinstance(result, adbutils.ShellReturn)
+    if not result.stdout and not result.stderr:
+        result.stdout = result.output
+    return result
+
+
+@pytest.mark.parametrize("sdk", ADB_SDKS)
+def test_adb_device_shows_the_profile(adb_phones: dict[int, adbutils.AdbDevice], sdk: int) -> None:
+    device = adb_phones[sdk]
+    assert device.prop.model == f"Sim {sdk}"
+    assert adb(device, "getprop ro.build.version.sdk").stdout.strip() == str(sdk)
+    # Android 6's adbd runs commands on a pty: every newline arrives as CRLF
+    assert ("\r\n" in adb(device, "pm list users").stdout) == (sdk < 24)
+
+
+@pytest.mark.parametrize("sdk", ADB_SDKS)
+def test_adb_users_packages_dumpsys(adb_phones: dict[int, adbutils.AdbDevice], sdk: int) -> None:
+    device = adb_phones[sdk]
+    users = adb(device, "pm list users").stdout.replace("\r\n", "\n")
+    assert "\tUserInfo{10:Work: Example GmbH:" in users.splitlines()[2]
+    packages = adb(device, "pm list packages --user 10").stdout.replace("\r\n", "\n").splitlines()
+    assert "package:com.whatsapp.w4b" in packages and "package:com.whatsapp" not in packages
+    dump = adb(device, f"dumpsys package {WA}").stdout.replace("\r\n", "\n").splitlines()
+    user0 = next(line for line in dump if line.startswith("    User 0:"))
+    assert user0.startswith("    User 0:  installed=true") == (sdk < 24)
+    assert ("distractionFlags=0" in user0) == (sdk >= 30)
+    assert ("quarantined=false" in user0) == (sdk >= 35)
+    assert any(line.startswith(f"        {RC}: granted=true, flags=[ USER_SET") for line in dump)
+
+
+@pytest.mark.parametrize("sdk", ADB_SDKS)
+def test_adb_appops_and_content(adb_phones: dict[int, adbutils.AdbDevice], sdk: int) -> None:
+    device = adb_phones[sdk]
+    ops = adb(device, f"appops get --user 0 {WA} READ_CONTACTS").stdout.replace("\r\n", "\n")
+    assert ops == PACKAGE_LINE + "\n"
+    rows = adb(
+        device,
+        "content query --user 10 --uri content://com.android.contacts/data/phones --projection raw_contact_id:data1",
+    ).stdout.replace("\r\n", "\n")
+    assert rows == "Row: 0 raw_contact_id=1, data1=+49 5232 980-140\n"
+
+
+@pytest.mark.parametrize("sdk", [27, 30, 35])
+def test_adb_shell_protocol_keeps_stderr_and_status(adb_phones: dict[int, adbutils.AdbDevice], sdk: int) -> None:
+    device = adb_phones[sdk]
+    locked = adb(device, "content query --user 150 --uri content://com.android.contacts/data")
+    assert locked.returncode == 0 and locked.stdout == ""
+    assert locked.stderr.startswith("Error while accessing provider:com.android.contacts\n")
+    missing = adb(device, f"appops get --user 10 {WA}")
+    assert missing.returncode == 255 and missing.stderr == "Error: No UID for com.whatsapp in user 10\n"
+    assert adb(device, "awk 1").returncode == 127
+
+
+def test_adb_write_commands_change_the_phone(adb_phones: dict[int, adbutils.AdbDevice]) -> None:
+    device, phone = adb_phones[34], _WRITER[0]
+    assert adb(device, f"pm revoke {WA} {RC}").returncode == 0
+    assert adb(device, f"pm set-permission-flags {WA} {RC} user-fixed").returncode == 0
+    state = phone.state.permission(WA, 0, RC)
+    assert state is not None and not state.granted and "USER_FIXED" in state.flags
+    dump = adb(device, f"dumpsys package {WA}").stdout
+    assert f"{RC}: granted=false, flags=[ USER_SET|USER_FIXED|" in dump
+    assert adb(device, f"appops get {WA} READ_CONTACTS").stdout.startswith("Uid mode: READ_CONTACTS: ignore\n")
