@@ -1,0 +1,250 @@
+"""The commands IT staff type, driven through the real adb server and simulated phones.
+
+Verdicts for every bundled phone are asserted here (the expected table is written from the
+profiles' stories, see audit/simulator/fleet/*.toml), along with the CSV and JSON schemas,
+exit codes, atomic output and robustness against faulty phones in the same fleet scan.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_report_json import schema, validate
+from typer.testing import CliRunner
+
+from audit.cli import app
+from audit.report.csv_report import COLUMNS
+from audit.simulator.harness import Fleet
+from audit.simulator.profile import bundled_profiles
+
+DEMO_POLICY = Path(__file__).resolve().parent.parent / "audit" / "data" / "demo-policy.toml"
+BUNDLED = sorted(p.stem for p in bundled_profiles())
+
+# profile -> device_status, then per verdict: (user_id, package, uploads_third_party, severity)
+EXPECTED: dict[str, tuple[str, set[tuple[str, str, str, str]]]] = {
+    "galaxy-a12-a13-autorevoked": ("audited", {("0", "com.whatsapp", "possible", "high")}),
+    "nokia61-a8-mdm": ("audited", {("0", "com.whatsapp", "no", "ok")}),
+    "xcover5-a11-customerservice": ("audited", {("0", "com.whatsapp.w4b", "no", "ok")}),
+    "lgg7-a9-dropped": ("error", set()),
+    "galaxy-s7-a6-legacy": ("audited", {("0", "com.whatsapp", "possible", "medium")}),
+    "galaxy-a54-a13-securefolder": ("audited", {
+        ("0", "com.whatsapp", "no", "ok"),
+        ("95", "com.whatsapp", "yes", "critical"),
+        ("150", "com.whatsapp", "unknown", "unknown"),
+    }),
+    "oneplus9-a12-onetime": ("audited", {("0", "com.whatsapp", "yes", "critical")}),
+    "pixel7-a15-workprofile": ("audited", {
+        ("0", "com.whatsapp", "yes", "critical"),
+        ("10", "com.whatsapp.w4b", "no", "ok"),
+    }),
+    "pixel8-a14-critical": ("audited", {("0", "com.whatsapp", "yes", "critical")}),
+    "xperia-xz-a7-unauthorized": ("unauthorized", set()),
+    "pixel9-a16-threema": ("audited", {("0", "", "no", "ok")}),
+    "redmi-note11-a12-xspace": ("audited", {
+        ("0", "com.whatsapp", "yes", "critical"),
+        ("999", "com.whatsapp", "yes", "critical"),
+    }),
+    "motog8-a10-colleagues": ("audited", {("0", "com.whatsapp", "no", "low")}),
+}
+
+
+@pytest.fixture(scope="module")
+def fleet(module_fleet):  # type: ignore[no-untyped-def]
+    return module_fleet(*BUNDLED)
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def port_of(fleet: Fleet) -> str:
+    return str(fleet.client().port)
+
+
+def rows_of(text: str) -> list[dict[str, str]]:
+    reader = csv.DictReader(io.StringIO(text))
+    assert tuple(reader.fieldnames or ()) == COLUMNS
+    return list(reader)
+
+
+@pytest.fixture(scope="module")
+def fleet_csv(fleet: Fleet) -> tuple[int, list[dict[str, str]], str]:
+    code, out, err = cli("scan", "--adb-port", port_of(fleet), "--policy", str(DEMO_POLICY),
+                         "--format", "csv", "--timeout", "20")
+    return code, rows_of(out), err
+
+
+def test_every_bundled_phone_gets_its_expected_verdicts(fleet: Fleet, fleet_csv: Any) -> None:
+    code, rows, _ = fleet_csv
+    names = {fleet.serial_of(n): n for n in BUNDLED}
+    got: dict[str, tuple[set[str], set[tuple[str, str, str, str]]]] = {}
+    for row in rows:
+        statuses, verdicts = got.setdefault(names[row["serial"]], (set(), set()))
+        statuses.add(row["device_status"])
+        if row["device_status"] == "audited":
+            verdicts.add((row["user_id"], row["package"], row["uploads_third_party"], row["severity"]))
+    assert set(got) == set(EXPECTED)
+    for name, (status, verdicts) in EXPECTED.items():
+        assert got[name][0] == {status}, name
+        assert got[name][1] == verdicts, name
+    assert code == 1, "critical verdicts must fail the default --fail-on high"
+
+
+def test_csv_columns_values_and_no_raw_numbers(fleet_csv: Any) -> None:
+    _, rows, _ = fleet_csv
+    allowed = {
+        "device_status": {"audited", "unauthorized", "offline", "no_permissions", "timeout", "error"},
+        "user_kind": {"owner", "work_profile", "secure_folder", "clone", "secondary", "guest", "other", ""},
+        "contacts_permission": {"granted", "denied", "install_time", "not_requested", "unknown", ""},
+        "uploads_third_party": {"yes", "possible", "no", "unknown", ""},
+        "past_upload": {"yes", "no", "unknown", ""},
+        "severity": {"critical", "high", "medium", "low", "ok", "unknown", ""},
+    }
+    for row in rows:
+        assert row["schema_version"] == "1"
+        for column, values in allowed.items():
+            assert row[column] in values, (column, row[column])
+        for value in row.values():
+            assert not value[:1] in ("=", "+", "-", "@", "\t", "\r")
+            # synthetic numbers in the fleet are +49 / 0049 / 0... with at least 7 digits in a row
+            digits = "".join(ch if ch.isdigit() else " " for ch in value).split()
+            assert all(len(d) < 7 for d in digits if not row["serial"].endswith(d)), (value[:40])
+        if row["device_status"] == "audited" and row["contacts"]:
+            third = int(row["third_party_numbers"])
+            assert third == int(row["business_numbers"]) + int(row["personal_numbers"]) + int(row["invalid_numbers"])
+
+
+def test_json_report_matches_its_schema_and_the_csv(fleet: Fleet, fleet_csv: Any) -> None:
+    code, out, _ = cli("scan", "--adb-port", port_of(fleet), "--policy", str(DEMO_POLICY), "--format", "json",
+                       "--quiet", "--timeout", "20")
+    doc = json.loads(out)
+    assert validate(doc, schema()) == []
+    assert doc["policy"]["name"] == "Example GmbH"
+    severities = sorted(v["severity"] for d in doc["devices"] for u in d.get("users", []) for v in u.get("verdicts", []))
+    if not severities:  # verdicts may live at device level
+        severities = sorted(v["severity"] for d in doc["devices"] for v in d.get("verdicts", []))
+    _, rows, _ = fleet_csv
+    assert severities == sorted(r["severity"] for r in rows if r["device_status"] == "audited")
+    assert code == 1
+
+
+def test_table_is_german_with_lang_de_and_progress_stays_on_stderr(fleet: Fleet) -> None:
+    code, out, err = cli("scan", "--adb-port", port_of(fleet), "--policy", str(DEMO_POLICY), "--lang", "de",
+                         "--timeout", "20", "-s", fleet.serial_of("pixel8-a14-critical"))
+    assert code == 1
+    assert "kritisch" in out.lower()
+    assert "verdict(s)" in err and "verdict(s)" not in out
+
+
+def test_fail_on_and_not_audited_exit_codes(fleet: Fleet) -> None:
+    port = port_of(fleet)
+    ok_phone = fleet.serial_of("nokia61-a8-mdm")
+    code, _, _ = cli("scan", "--adb-port", port, "--policy", str(DEMO_POLICY), "-s", ok_phone, "-q")
+    assert code == 0
+    code, _, _ = cli("scan", "--adb-port", port, "--policy", str(DEMO_POLICY), "-s", ok_phone,
+                     "-s", fleet.serial_of("xperia-xz-a7-unauthorized"), "-q")
+    assert code == 3
+    medium = fleet.serial_of("galaxy-s7-a6-legacy")
+    assert cli("scan", "--adb-port", port, "--policy", str(DEMO_POLICY), "-s", medium, "-q")[0] == 0
+    assert cli("scan", "--adb-port", port, "--policy", str(DEMO_POLICY), "-s", medium, "-q",
+               "--fail-on", "medium")[0] == 1
+    env = {"CONTACT_AUDIT_FAIL_ON": "medium"}
+    assert cli("scan", "--adb-port", port, "--policy", str(DEMO_POLICY), "-s", medium, "-q", env=env)[0] == 1
+
+
+def test_unknown_serial_is_a_row_not_a_crash(fleet: Fleet) -> None:
+    code, out, _ = cli("scan", "--adb-port", port_of(fleet), "-s", "no-such-phone", "-f", "csv", "-q")
+    (row,) = rows_of(out)
+    assert row["serial"] == "no-such-phone" and row["device_status"] == "offline"
+    assert code == 3
+
+
+def test_output_file_is_written_and_stdout_stays_empty(fleet: Fleet, tmp_path: Path) -> None:
+    target = tmp_path / "report.csv"
+    target.write_text("old report\n", encoding="utf-8")
+    code, out, _ = cli("scan", "--adb-port", port_of(fleet), "-s", fleet.serial_of("nokia61-a8-mdm"),
+                       "-f", "csv", "--excel", "-o", str(target), "-q")
+    assert code == 0 and out == ""
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b";" in data.splitlines()[0]
+    assert [p.name for p in tmp_path.iterdir()] == ["report.csv"], "no temporary file may be left"
+
+
+def test_bad_policy_is_one_line_and_exit_2(fleet: Fleet, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[organization]\nphone_prefixes = ['not a number']\n", encoding="utf-8")
+    code, out, err = cli("scan", "--adb-port", port_of(fleet), "--policy", str(bad))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "phone_prefixes" in err and "Traceback" not in err
+
+
+def test_devices_lists_every_state_with_hints(fleet: Fleet) -> None:
+    code, out, _ = cli("devices", "--adb-port", port_of(fleet))
+    assert code == 0
+    line = next(x for x in out.splitlines() if fleet.serial_of("xperia-xz-a7-unauthorized") in x)
+    assert "unauthorized" in line and "RSA" in line
+    assert "Pixel_8" in out or "Pixel 8" in out
+
+
+def test_faulty_phones_never_stop_the_healthy_ones(start_fleet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    base = (bundled_profiles()[0]).read_text(encoding="utf-8")
+    variants = {
+        "frozen": "freeze_after_bytes = 3000",
+        "garbage": 'garbage_command = "dumpsys"',
+        "silent": "no_answer = true",
+    }
+    paths = []
+    for name, fault in variants.items():
+        path = tmp_path / f"{name}.toml"
+        path.write_text(base + f"\n[faults]\n{fault}\n", encoding="utf-8")
+        paths.append(path)
+    fleet = start_fleet("pixel8-a14-critical", "motog8-a10-colleagues", "xperia-xz-a7-unauthorized",
+                        "lgg7-a9-dropped", *paths)
+    code, out, err = cli("scan", "--adb-port", port_of(fleet), "-f", "csv", "--timeout", "4")
+    rows = rows_of(out)
+    status = {}
+    for row in rows:
+        status.setdefault(row["serial"], set()).add(row["device_status"])
+    assert status[fleet.serial_of("pixel8-a14-critical")] == {"audited"}
+    assert status[fleet.serial_of("motog8-a10-colleagues")] == {"audited"}
+    assert status[fleet.serial_of("xperia-xz-a7-unauthorized")] == {"unauthorized"}
+    assert status[fleet.serial_of("lgg7-a9-dropped")] <= {"error", "timeout"}
+    assert status[fleet.serial_of("frozen")] == {"timeout"}
+    assert status[fleet.serial_of("silent")] == {"offline"}
+    garbage = [r for r in rows if r["serial"] == fleet.serial_of("garbage")]
+    assert {r["severity"] for r in garbage} == {"unknown"}, "garbage output must never read as ok"
+    assert code == 1
+
+
+def test_ctrl_c_writes_the_report_of_finished_phones(start_fleet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    base = (bundled_profiles()[0]).read_text(encoding="utf-8")
+    frozen = tmp_path / "frozen.toml"
+    frozen.write_text(base + "\n[faults]\nfreeze_after_bytes = 3000\n", encoding="utf-8")
+    fleet = start_fleet("nokia61-a8-mdm", frozen)
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "audit", "scan", "--adb-port", port_of(fleet), "-f", "csv", "--timeout", "120"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+    )
+    assert proc.stderr is not None
+    end = time.monotonic() + 60
+    seen = ""
+    while time.monotonic() < end and "verdict(s)" not in seen:  # wait until the healthy phone is done
+        seen += proc.stderr.readline()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    rows = rows_of(out)
+    assert {r["serial"] for r in rows} == {fleet.serial_of("nokia61-a8-mdm")}
+    assert "interrupted" in (seen + err)
+    assert proc.returncode in (0, 3)
