@@ -206,13 +206,17 @@ def test_push_then_cat(healthy: Fleet, client: adbutils.AdbClient) -> None:
     assert phone.sync.stat(f"{SANDBOX}/sub/dir/payload.txt").size == len(payload)
 
 
-@pytest.mark.parametrize("target", ["/data/local/evil.txt", f"{SANDBOX}/../evil.txt", "/etc/evil.txt", "evil.txt"])
-def test_push_outside_the_sandbox_fails(healthy: Fleet, client: adbutils.AdbClient, target: str) -> None:
+@pytest.mark.parametrize("target", ["/data/local/evil.txt", f"{SANDBOX}/../evil.txt", "HOST/evil.txt", "evil.txt"])
+def test_push_outside_the_sandbox_fails(
+    healthy: Fleet, client: adbutils.AdbClient, target: str, tmp_path: Path
+) -> None:
+    target = target.replace("HOST", str(tmp_path))  # a host path that would be harmless to hit
     phone = device(client, healthy, "modern")
     with pytest.raises(adbutils.AdbError):
         phone.sync.push(b"x", target)
     root = Path(str(healthy.phone(healthy.serial_of("modern")).sandbox)).parent
     assert not list(root.rglob("evil.txt"))
+    assert not (tmp_path / "evil.txt").exists()
 
 
 def test_stdin_reaches_the_command_over_shell_v2(healthy: Fleet, adb_server: AdbServer) -> None:
@@ -255,11 +259,12 @@ def test_dropped_connection_is_not_a_clean_answer(start_fleet: FleetFactory, cli
     fleet = start_fleet(profile("dropper", faults=Faults(drop_after_bytes=10_000)))
     phone = device(client, fleet, "dropper")
     assert phone.shell2("echo small", v2=True).stdout == "small\n"
-    with pytest.raises((EOFError, adbutils.AdbError)):
-        phone.shell2("seq 1 100000", v2=True)
+    with pytest.raises((EOFError, adbutils.AdbError)) as dropped:
+        phone.shell2("seq 1 100000", v2=True, timeout=20)
+    assert not isinstance(dropped.value, adbutils.AdbTimeout)  # a drop, not a phone that hangs
     # adb reconnects to a phone that dropped; v1 then shows the truncation only by a missing marker.
     assert wait_until(lambda: states(client).get(fleet.serial_of("dropper")) == "device")
-    text = phone.shell("seq 1 100000; echo END-OF-OUTPUT")
+    text = phone.shell("seq 1 100000; echo END-OF-OUTPUT", timeout=20)
     assert "END-OF-OUTPUT" not in text
     assert 0 < len(text) <= 10_000
 
@@ -319,6 +324,17 @@ def test_stop_leaves_no_threads_or_processes(tmp_path: Path) -> None:
     assert struct.calcsize("<6I") == HEADER.size
 
 
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """Even when an assertion failed: SIGINT first, so the command still cleans up after itself."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+
+
 def test_simulate_command_shows_phones_and_disconnects(adb_server: AdbServer) -> None:
     names = ["pixel8-a14-critical", "galaxy-s7-a6-legacy"]
     proc = subprocess.Popen(
@@ -338,9 +354,7 @@ def test_simulate_command_shows_phones_and_disconnects(adb_server: AdbServer) ->
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     after = adb_server.run_adb("devices").stdout

@@ -98,7 +98,12 @@ class AdbServer:
 
     @property
     def log_path(self) -> Path:
-        return self.home / "adb.log"
+        """Where the server logs: ANDROID_ADB_LOG_PATH if adb honoured it, else ``.android/adb.PORT``."""
+        wanted = self.home / "adb.log"
+        if wanted.exists():
+            return wanted
+        found = sorted((self.home / ".android").glob("adb.*[0-9]"))
+        return found[-1] if found else wanted
 
     def start(self) -> None:
         self.adb = adb_binary()
@@ -108,10 +113,17 @@ class AdbServer:
             for _ in range(self._attempts):
                 if self._try_start(free_port()):
                     return
-            raise AdbUnavailable(f"the private adb server did not start (log: {self.log_path})")
+            raise AdbUnavailable(f"the private adb server did not start: {self._log_tail()}")
         except BaseException:
             self.stop()
             raise
+
+    def _log_tail(self) -> str:
+        try:
+            lines = [line for line in self.log_path.read_text(errors="replace").splitlines() if line.strip()]
+        except OSError:
+            return "no log written"
+        return " ".join(lines[-1].split())[:200] if lines else "empty log"
 
     def _try_start(self, port: int) -> bool:
         assert self._tmp is not None
@@ -119,7 +131,7 @@ class AdbServer:
         env.update(
             HOME=str(self._tmp),
             ANDROID_USER_HOME=str(self._tmp / ".android"),
-            ANDROID_ADB_LOG_PATH=str(self.log_path),
+            ANDROID_ADB_LOG_PATH=str(self._tmp / "adb.log"),
             ANDROID_ADB_SERVER_PORT=str(port),
             ADBUTILS_ADB_PATH=self.adb,
             ADB_MDNS="0",
