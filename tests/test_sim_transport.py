@@ -206,6 +206,20 @@ def test_push_then_cat(healthy: Fleet, client: adbutils.AdbClient) -> None:
     assert phone.sync.stat(f"{SANDBOX}/sub/dir/payload.txt").size == len(payload)
 
 
+@pytest.mark.parametrize("name", ["modern", "old"])
+def test_adb_cli_pulls_a_directory(
+    healthy: Fleet, client: adbutils.AdbClient, adb_server: AdbServer, tmp_path: Path, name: str
+) -> None:
+    # The adb CLI lists with LIS2 where the phone announces ls_v2 and with LIST where it does not.
+    phone = device(client, healthy, name)
+    phone.sync.push(b"first", f"{SANDBOX}/tree/one.txt")
+    phone.sync.push(b"second", f"{SANDBOX}/tree/sub/two.txt")
+    result = adb_server.run_adb("-s", healthy.serial_of(name), "pull", f"{SANDBOX}/tree", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "tree" / "one.txt").read_bytes() == b"first"
+    assert (tmp_path / "tree" / "sub" / "two.txt").read_bytes() == b"second"
+
+
 @pytest.mark.parametrize("target", ["/data/local/evil.txt", f"{SANDBOX}/../evil.txt", "HOST/evil.txt", "evil.txt"])
 def test_push_outside_the_sandbox_fails(
     healthy: Fleet, client: adbutils.AdbClient, target: str, tmp_path: Path

@@ -590,7 +590,7 @@ class _SyncService:
             if len(out) > _SYNC_CHUNK:
                 self.stream.write(bytes(out))
                 out.clear()
-        out += b"DONE" + (bytes(68) if v2 else bytes(16))
+        out += b"DONE" + (bytes(72) if v2 else bytes(16))  # a whole zeroed dent(_v2) record
         self.stream.write(bytes(out))
 
     def _send(self, spec: str) -> bool:
