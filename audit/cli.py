@@ -308,15 +308,21 @@ def demo(
 @app.command()
 def collect(
     serial: Annotated[str, typer.Option("--serial", "-s", envvar="CONTACT_AUDIT_SERIAL", help="The phone to read.")],
-    raw: Annotated[bool, typer.Option("--raw", help="Print the parsed snapshot as JSON (numbers replaced by counts).")] = True,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Print the whole parsed snapshot as JSON (numbers replaced by counts).")
+    ] = False,
     show_numbers: Annotated[
-        bool, typer.Option("--show-numbers", help="Include raw phone numbers, e-mails and companies (personal data!).")
+        bool, typer.Option("--show-numbers", help="With --raw: include raw phone numbers, e-mails and companies (personal data!).")
     ] = False,
     policy: PolicyOpt = None,
     timeout: TimeoutOpt = 60.0,
     adb_port: AdbPort = None,
 ) -> None:
-    """Read one phone and print what the tool sees (a debugging aid): the parsed snapshot as JSON."""
+    """Read one phone and show what the tool sees, before any judgement (a debugging aid).
+
+    Without --raw: one line per Android user and audited app. With --raw: the parsed snapshot as
+    JSON, every phone number, e-mail and company replaced by counts unless --show-numbers.
+    """
     import json
 
     from audit.adb import AdbHost
@@ -324,22 +330,24 @@ def collect(
     from audit.parse import build_snapshot
     from audit.policy import load_policy
     from audit.scan import collect_packages
-    from audit.snapshot_json import snapshot_to_dict
+    from audit.snapshot_json import snapshot_lines, snapshot_to_dict
 
     def body() -> int:
+        if show_numbers and not raw:
+            raise UsageError("--show-numbers only goes with --raw")
         pol = load_policy(policy)
         host = AdbHost.connect(adb_port)
         packages = collect_packages(pol)
         collection = run_collect(host, serial, packages, timeout=timeout)
         snapshot = build_snapshot(serial, collection, packages)
-        typer.echo(json.dumps(snapshot_to_dict(snapshot, show_numbers=show_numbers), indent=2, ensure_ascii=False))
+        if raw:
+            typer.echo(json.dumps(snapshot_to_dict(snapshot, show_numbers=show_numbers), indent=2, ensure_ascii=False))
+        else:
+            for line in snapshot_lines(snapshot):
+                typer.echo(line)
         return EXIT_OK
 
-    try:
-        code = _guard(body)
-    except typer.Exit:
-        raise
-    raise typer.Exit(code)
+    raise typer.Exit(_guard(body))
 
 
 # --------------------------------------------------------------------------- policy

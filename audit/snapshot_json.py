@@ -58,3 +58,33 @@ def snapshot_to_dict(snapshot: DeviceSnapshot, *, show_numbers: bool = False) ->
         "address_books": [_book(b, show_numbers) for b in snapshot.address_books],
         "problems": list(snapshot.problems),
     }
+
+
+def snapshot_lines(snapshot: DeviceSnapshot) -> list[str]:
+    """A short human view: device, then per user its kind, book size and audited apps."""
+    from audit.textsafe import clean
+
+    info = snapshot.info
+    lines = [
+        f"{clean(snapshot.serial)}: {clean(info.manufacturer or '?')} {clean(info.model or '?')}, "
+        f"Android {clean(info.android_release or '?')} (SDK {info.sdk if info.sdk is not None else '?'})"
+    ]
+    for user in snapshot.users:
+        book = snapshot.address_book(user.id)
+        if book is None or not book.complete:
+            size = "address book unknown"
+        else:
+            phones = sum(1 for r in book.rows if r.kind.value == "phone")
+            size = f"{phones} phone rows"
+        lines.append(f"  user {user.id} ({user.kind.value}): {size}")
+        for app in snapshot.apps_in(user.id):
+            op = app.appop("READ_CONTACTS")
+            mode = (op.effective_mode if op else None) or ("default" if app.appops_known else "unknown")
+            flags = "|".join(app.read_contacts_flags) or "-"
+            lines.append(
+                f"    {app.package}: installed={app.installed} enabled={app.enabled} "
+                f"READ_CONTACTS={app.read_contacts.value} flags={flags} app-op={mode}"
+            )
+    for problem in snapshot.problems:
+        lines.append(f"  problem: {problem}")
+    return lines

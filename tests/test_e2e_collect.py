@@ -133,3 +133,31 @@ def test_frozen_phone_hits_the_wall_clock_deadline(start_fleet, tmp_path: Path) 
     with pytest.raises(DeviceError) as err:
         collect(AdbHost(int(fleet.client().port)), serial, PACKAGES, timeout=3)
     assert err.value.status == "timeout"
+
+
+def test_collect_command_hides_numbers_unless_asked(fleet: Fleet) -> None:
+    import json
+    import re
+
+    from typer.testing import CliRunner
+
+    from audit.cli import app
+
+    serial = fleet.serial_of("pixel8-a14-critical")
+    port = str(fleet.client().port)
+    runner = CliRunner()
+    summary = runner.invoke(app, ["collect", "-s", serial, "--adb-port", port])
+    assert summary.exit_code == 0, summary.stderr
+    assert "READ_CONTACTS=granted" in summary.stdout
+    raw = runner.invoke(app, ["collect", "-s", serial, "--adb-port", port, "--raw"])
+    shown = runner.invoke(app, ["collect", "-s", serial, "--adb-port", port, "--raw", "--show-numbers"])
+    assert raw.exit_code == shown.exit_code == 0
+    doc, full = json.loads(raw.stdout), json.loads(shown.stdout)
+    values = [v["value"] for b in full["address_books"] for v in b.get("values", [])]
+    numbers = [v for v in values if re.search(r"\d{6}", v)]
+    assert numbers, "the phone has numbers: --show-numbers must show them"
+    assert doc["address_books"][0]["rows"] == len(full["address_books"][0]["values"])
+    for value in values:
+        assert value not in raw.stdout and value not in summary.stdout
+    bad = runner.invoke(app, ["collect", "-s", serial, "--adb-port", port, "--show-numbers"])
+    assert bad.exit_code == 2 and "--raw" in bad.stderr
