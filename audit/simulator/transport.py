@@ -297,10 +297,17 @@ class _ProcessService:
         self.sent = 0
         self._stdin_open = True
         self._pending_stdin = b""
-        self.proc = phone.spawn(self._command(stream.request))
+        self._wake_r, self._wake_w = os.pipe()
+        self._wake_lock = threading.Lock()  # never write to a wake fd the pump already closed
+        self._wake_open = True
+        try:
+            self.proc = phone.spawn(self._command(stream.request))
+        except BaseException:
+            os.close(self._wake_r)
+            os.close(self._wake_w)
+            raise
         if self.kind == "shell" and stream.request.command is None:
             self._feed(_MERGE_STDERR)
-        self._wake_r, self._wake_w = os.pipe()
         stream.on_close = self._wake
 
     @staticmethod
@@ -313,8 +320,10 @@ class _ProcessService:
         return request.command
 
     def _wake(self) -> None:
-        with contextlib.suppress(OSError):
-            os.write(self._wake_w, b"x")
+        with self._wake_lock:
+            if self._wake_open:
+                with contextlib.suppress(OSError):
+                    os.write(self._wake_w, b"x")
 
     # host -> process
     def take_input(self, data: bytes) -> None:
@@ -366,8 +375,10 @@ class _ProcessService:
                 if handle is not None:
                     with contextlib.suppress(OSError, ValueError):
                         handle.close()
-            os.close(self._wake_r)
-            os.close(self._wake_w)
+            with self._wake_lock:
+                self._wake_open = False
+                os.close(self._wake_r)
+                os.close(self._wake_w)
 
     def _pump(self) -> None:
         assert self.proc.stdout is not None and self.proc.stderr is not None
