@@ -228,7 +228,7 @@ def test_push_outside_the_sandbox_fails(
     phone = device(client, healthy, "modern")
     with pytest.raises(adbutils.AdbError):
         phone.sync.push(b"x", target)
-    root = Path(str(healthy.phone(healthy.serial_of("modern")).sandbox)).parent
+    root = healthy.simulated_phone(healthy.serial_of("modern")).sandbox.parent
     assert not list(root.rglob("evil.txt"))
     assert not (tmp_path / "evil.txt").exists()
 
@@ -305,7 +305,7 @@ def test_abandoned_command_is_killed(healthy: Fleet, client: adbutils.AdbClient)
     pidfile = f"{SANDBOX}/abandoned.pid"
     conn = phone.shell(f"sleep 300 & echo $! > {pidfile}; echo started; wait", stream=True)
     assert conn.conn.recv(100).startswith(b"started")
-    sandbox = Path(str(healthy.phone(healthy.serial_of("modern")).sandbox))
+    sandbox = healthy.simulated_phone(healthy.serial_of("modern")).sandbox
     pid = int((sandbox / "abandoned.pid").read_text())
     assert _pid_alive(pid)
     conn.close()

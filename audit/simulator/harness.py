@@ -35,6 +35,7 @@ from audit.errors import AdbUnavailable
 from audit.simulator.transport import PhoneLike, PhoneServer, ProfileLike
 
 if TYPE_CHECKING:
+    from audit.simulator.phone import SimulatedPhone
     from audit.simulator.profile import Profile
 
 USER_PORT = 5037  # the user's own adb server: never ours
@@ -261,6 +262,15 @@ class Fleet:
 
     def phone(self, serial: str) -> PhoneLike:
         return self._entry(serial)[1]
+
+    def simulated_phone(self, serial: str) -> SimulatedPhone:
+        """``phone(serial)`` typed as the real SimulatedPhone (for ``.state`` and friends)."""
+        from audit.simulator.phone import SimulatedPhone
+
+        phone = self.phone(serial)
+        if not isinstance(phone, SimulatedPhone):
+            raise TypeError(f"{serial} is not a SimulatedPhone (the fleet uses a phone_factory)")
+        return phone
 
     def server(self, serial: str) -> PhoneServer:
         return self._entry(serial)[2]
