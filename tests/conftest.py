@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from audit.simulator.profile import Profile
 
 FleetFactory = Callable[..., Fleet]
-_ADB_FIXTURES = frozenset({"adb_server", "start_fleet", "module_fleet"})
+_ADB_FIXTURES = frozenset({"adb_server", "start_fleet", "module_fleet", "start_isolated_fleet"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -45,6 +45,18 @@ def adb_server() -> Iterator[AdbServer]:
         yield server
     finally:
         server.stop()
+
+
+def _stop_all(fleets: list[Fleet]) -> None:
+    """Stop every fleet even if one fails to stop; then report the first failure."""
+    problems: list[BaseException] = []
+    for fleet in reversed(fleets):
+        try:
+            fleet.stop()
+        except Exception as exc:
+            problems.append(exc)
+    if problems:
+        raise problems[0]
 
 
 def _factory(adb_server: AdbServer, root: Path, fleets: list[Fleet]) -> FleetFactory:
@@ -68,8 +80,7 @@ def start_fleet(adb_server: AdbServer, tmp_path: Path) -> Iterator[FleetFactory]
     """``start_fleet("pixel7-a14-work", other_profile, ...)`` -> a ready Fleet for this test."""
     fleets: list[Fleet] = []
     yield _factory(adb_server, tmp_path, fleets)
-    for fleet in reversed(fleets):
-        fleet.stop()
+    _stop_all(fleets)
 
 
 @pytest.fixture(scope="module")
@@ -77,5 +88,34 @@ def module_fleet(adb_server: AdbServer, tmp_path_factory: pytest.TempPathFactory
     """Like start_fleet, but the phones live for the whole module (for costly fleets)."""
     fleets: list[Fleet] = []
     yield _factory(adb_server, tmp_path_factory.mktemp("fleet"), fleets)
-    for fleet in reversed(fleets):
-        fleet.stop()
+    _stop_all(fleets)
+
+
+@pytest.fixture
+def start_isolated_fleet(tmp_path: Path) -> Iterator[FleetFactory]:
+    """Like start_fleet, but on an adb server of this test's own (``fleet.adb_port``).
+
+    For tests that scan every attached phone: on the shared session server, module-scoped
+    fleets of the same module are still attached while a test runs.
+    """
+    servers: list[AdbServer] = []
+    fleets: list[Fleet] = []
+
+    def start(*profiles: str | Path | Profile, phone_factory: PhoneFactory | None = None) -> Fleet:
+        if not servers:
+            server = AdbServer()
+            try:
+                server.start()
+            except AdbUnavailable as exc:
+                pytest.skip(f"no private adb server: {exc}")
+            servers.append(server)
+        return _factory(servers[0], tmp_path, fleets)(*profiles, phone_factory=phone_factory)
+
+    try:
+        yield start
+    finally:
+        try:
+            _stop_all(fleets)
+        finally:
+            for server in servers:
+                server.stop()

@@ -143,6 +143,15 @@ def test_bundled_phones_come_up_as_their_profiles_say(start_fleet: FleetFactory,
             assert f"model:{adb_shown(prof.model)}" in row
 
 
+def test_isolated_fleet_has_its_adb_server_to_itself(
+    healthy: Fleet, start_isolated_fleet: FleetFactory, adb_server: AdbServer
+) -> None:
+    fleet = start_isolated_fleet(profile("alone"))
+    assert fleet.adb_port != adb_server.port
+    assert [info.serial for info in fleet.client().list()] == fleet.serials
+    assert set(healthy.serials) <= {info.serial for info in adb_server.client().list()}
+
+
 def test_every_bundled_profile_has_a_state_adb_can_show() -> None:
     assert bundled_profiles()
     for path in bundled_profiles():
