@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -102,9 +102,12 @@ def audit_one(
 
 
 def _with_duration(result: DeviceResult, seconds: float) -> DeviceResult:
-    from dataclasses import replace
-
-    return replace(result, duration_s=seconds)
+    """Stamp the duration and drop the raw address-book rows: once counted, the numbers,
+    e-mails and companies have no business staying in memory until the report is written."""
+    snapshot = result.snapshot
+    if snapshot is not None:
+        snapshot = replace(snapshot, address_books=tuple(replace(b, rows=()) for b in snapshot.address_books))
+    return replace(result, duration_s=seconds, snapshot=snapshot)
 
 
 def _status(value: str) -> DeviceStatus:
