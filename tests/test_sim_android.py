@@ -478,6 +478,15 @@ def test_content_query_user_and_sort(shared_phones: Callable[[int], SimulatedPho
     assert contacts.out == "Row: 0 display_name=Clara Beispiel\nRow: 1 display_name=Ida Probe\n"
 
 
+def test_raw_contacts_uri_returns_deleted_rows_too(shared_phones: Callable[[int], SimulatedPhone]) -> None:
+    phone = shared_phones(34)
+    every = run(phone, "content query --uri content://com.android.contacts/raw_contacts --projection deleted")
+    assert every.out.splitlines() == ["Row: 0 deleted=0", "Row: 1 deleted=0", "Row: 2 deleted=0", "Row: 3 deleted=1"]
+    assert phone.state.raw_contacts(0) == 3
+    assert phone.state.raw_contacts(0, include_deleted=True) == 4
+    assert phone.state.raw_contacts(0, "com.whatsapp") == 1
+
+
 def test_content_query_no_result(shared_phones: Callable[[int], SimulatedPhone]) -> None:
     phone = shared_phones(30)
     assert run(phone, "content query --uri content://com.android.contacts/data --where '1=0'").out == "No result found.\n"

@@ -153,13 +153,15 @@ class PhoneState:
         with contextlib.closing(self._connect()) as conn:
             return tuple(int(r[0]) for r in conn.execute("SELECT id FROM users ORDER BY id"))
 
-    def raw_contacts(self, user: int, account_type: str | None = None) -> int:
-        """Non-deleted raw contacts of a user (optionally of one account type, e.g. com.whatsapp)."""
-        sql = f"SELECT COUNT(*) FROM u{int(user)}_raw_contacts WHERE deleted = 0"  # noqa: S608
-        params: tuple[str, ...] = ()
+    def raw_contacts(self, user: int, account_type: str | None = None, include_deleted: bool = False) -> int:
+        """Raw contacts of a user (optionally of one account type, e.g. com.whatsapp). Like the
+        real provider, ``content://com.android.contacts/raw_contacts`` also returns rows marked
+        deleted (until a sync removes them); ``include_deleted`` counts those too."""
+        sql = f"SELECT COUNT(*) FROM u{int(user)}_raw_contacts WHERE (deleted = 0 OR ?)"  # noqa: S608
+        params: tuple[object, ...] = (int(include_deleted),)
         if account_type is not None:
             sql += " AND account_type = ?"
-            params = (account_type,)
+            params = (*params, account_type)
         with contextlib.closing(self._connect()) as conn:
             return int(conn.execute(sql, params).fetchone()[0])
 
