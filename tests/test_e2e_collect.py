@@ -48,7 +48,7 @@ def _book_rows(db: Path, user: int) -> dict[DataKind, int]:
     """Ground truth from the phone's database: non-deleted rows of the three kinds we read."""
     with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
         rows = conn.execute(
-            f"SELECT d.mimetype, COUNT(*) FROM u{user}_data d JOIN u{user}_raw_contacts r "  # noqa: S608
+            f"SELECT d.mimetype, COUNT(*) FROM u{user}_data d JOIN u{user}_raw_contacts r "
             "ON r._id = d.raw_contact_id WHERE r.deleted = 0 GROUP BY d.mimetype"
         ).fetchall()
     return {MIMETYPES[m]: n for m, n in rows if m in MIMETYPES}

@@ -113,7 +113,7 @@ def _phone_numbers(fleet: Fleet) -> set[str]:
             tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'u%_data'")]
             for table in tables:
                 for (value,) in conn.execute(
-                    f"SELECT data1 FROM {table} WHERE mimetype = 'vnd.android.cursor.item/phone_v2'"  # noqa: S608
+                    f"SELECT data1 FROM {table} WHERE mimetype = 'vnd.android.cursor.item/phone_v2'"
                 ):
                     digits = "".join(ch for ch in str(value) if ch.isdigit())
                     if len(digits) >= 6:
@@ -231,7 +231,7 @@ def test_faulty_phones_never_stop_the_healthy_ones(start_fleet, tmp_path: Path) 
         paths.append(path)
     fleet = start_fleet("pixel8-a14-critical", "motog8-a10-colleagues", "xperia-xz-a7-unauthorized",
                         "lgg7-a9-dropped", *paths)
-    code, out, err = cli("scan", "--adb-port", port_of(fleet), "-f", "csv", "--timeout", "4")
+    code, out, _err = cli("scan", "--adb-port", port_of(fleet), "-f", "csv", "--timeout", "4")
     rows = rows_of(out)
     status = {}
     for row in rows:
