@@ -649,6 +649,12 @@ def test_android_toolbox_applets_work(shared_phones: Callable[[int], SimulatedPh
     assert run(phone, "pm list users | sed -n 's/^[[:space:]]*UserInfo{\\([0-9][0-9]*\\):.*/\\1/p'").out == "0\n10\n150\n"
 
 
+@pytest.mark.parametrize(("command", "output"), [("id -u", "2000\n"), ("whoami", "shell\n"), ("id -un", "shell\n")])
+def test_the_shell_user_is_not_root(shared_phones: Callable[[int], SimulatedPhone], command: str, output: str) -> None:
+    assert run(shared_phones(30), command).out == output
+    assert run(shared_phones(30), "id").out.startswith("uid=2000(shell) gid=2000(shell) groups=2000(shell),")
+
+
 def test_data_local_tmp_is_the_sandbox(fresh_phone: PhoneFactory) -> None:
     phone = fresh_phone(34)
     result = run(phone, "echo hi > /data/local/tmp/probe && cat /data/local/tmp/probe && pwd")

@@ -26,7 +26,7 @@ from audit.simulator.android.text import PERMISSION_FLAGS
 FLEET_DIR = Path(__file__).resolve().parent / "fleet"
 MIN_SDK, MAX_SDK = 23, 36
 USER_KINDS = ("owner", "work_profile", "secure_folder", "clone", "secondary", "guest", "other")
-ANDROID_COMMANDS = ("getprop", "pm", "cmd", "dumpsys", "appops", "content", "settings")
+ANDROID_COMMANDS = ("getprop", "pm", "cmd", "dumpsys", "appops", "content", "settings", "id", "whoami")
 MAX_GENERATED = 250_000
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$")
 _CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 
 class Context:
-    def __init__(self, db_path: str) -> None:
+    def __init__(self, db_path: str, command: str = "") -> None:
         self.db_path = db_path
+        self.command = command  # the name the stub was started under
         self.conn = sqlite3.connect(db_path, timeout=30.0)
         self.meta: dict[str, str] = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
         self.sdk = int(self.meta["sdk"])

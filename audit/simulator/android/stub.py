@@ -23,6 +23,8 @@ COMMANDS = {
     "appops": "cmd_appops",
     "content": "cmd_content",
     "settings": "cmd_settings",
+    "id": "cmd_id",
+    "whoami": "cmd_id",
 }
 
 
@@ -30,7 +32,7 @@ def main(argv: list[str], db_path: str) -> int:
     # Like a native process: a closed pipe (`dumpsys package x | head -1`) ends us quietly.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     name = os.path.basename(argv[0])
-    ctx = Context(db_path)
+    ctx = Context(db_path, name)
     latency = int(ctx.meta.get("latency_ms", "0") or 0)
     if latency > 0:
         time.sleep(latency / 1000.0)
