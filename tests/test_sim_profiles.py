@@ -193,6 +193,7 @@ sdk = 34
 """
 
 BAD = [
+    ("name = 'x'\n", "device"),
     ("[device]\nmodel = 'x'\n", "device.sdk"),
     (MINIMAL.replace("sdk = 34", "sdk = 22"), "device.sdk"),
     (MINIMAL.replace("sdk = 34", "sdk = '34'"), "device.sdk"),

@@ -23,6 +23,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -186,6 +187,7 @@ class SimulatedPhone:
         self.db_path = self.root / "state.db"
         self.shell = android_shell()
         self._children: list[subprocess.Popen[bytes]] = []
+        self._lock = threading.Lock()  # the transport spawns from one thread per stream
         self.sandbox.mkdir(exist_ok=True)
         for stale in (self.db_path, self.root / "state.db-wal", self.root / "state.db-shm"):
             stale.unlink(missing_ok=True)
@@ -254,7 +256,6 @@ class SimulatedPhone:
         process leads its own process group so that the transport can end it with everything it
         started.
         """
-        self._children = [c for c in self._children if c.poll() is None]
         argv = [SHELL_NAME] if command is None else [SHELL_NAME, "-c", command.replace(DEVICE_TMP, str(self.sandbox))]
         proc = subprocess.Popen(
             argv,
@@ -266,12 +267,16 @@ class SimulatedPhone:
             env=self.environment(),
             start_new_session=True,
         )
-        self._children.append(proc)
+        with self._lock:
+            self._children = [c for c in self._children if c.poll() is None]
+            self._children.append(proc)
         return proc
 
     def close(self) -> None:
         """End every command still running on this phone (the directory stays for the caller)."""
-        for proc in self._children:
+        with self._lock:
+            children, self._children = self._children, []
+        for proc in children:
             if proc.poll() is None:
                 with contextlib.suppress(OSError):
                     os.killpg(proc.pid, signal.SIGKILL)
@@ -281,7 +286,6 @@ class SimulatedPhone:
                 if stream is not None:
                     with contextlib.suppress(OSError):
                         stream.close()
-        self._children.clear()
 
 
 def _sh_quote(text: str) -> str:

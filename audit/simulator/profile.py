@@ -423,6 +423,8 @@ class _Loader:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", name):
             raise self.fail("name", "use 1-64 letters, digits, '.', '_' or '-'")
         description = self.text(data, "description", "", "")
+        if "device" not in data:
+            raise self.fail("device", "missing (manufacturer, model, product, device, sdk are required)")
         dev = self.table(
             data, "device",
             ("manufacturer", "model", "product", "device", "brand", "android_release", "sdk", "fingerprint",
@@ -430,8 +432,6 @@ class _Loader:
              "oem_user_tokens", "content_error_status", "system_apps"),
             "device",
         )
-        if "device" not in data:
-            raise self.fail("device", "missing (manufacturer, model, product, device, sdk are required)")
         sdk = self.integer(dev, "sdk", "device", lo=MIN_SDK, hi=MAX_SDK)
         manufacturer = self.text(dev, "manufacturer", "device")
         model = self.text(dev, "model", "device")
