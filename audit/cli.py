@@ -397,18 +397,32 @@ def simulate(
 
 
 def main() -> None:
-    """Entry point: typer's own usage errors exit 2; anything unexpected is one line, not a traceback."""
+    """Entry point. Usage errors are one line (not typer's boxed usage panel) and exit 2; anything
+    unexpected is one line too, never a traceback."""
     try:
-        app()
+        result = app(standalone_mode=False)
     except KeyboardInterrupt:
         _err.print("contact-audit: interrupted")
         sys.exit(130)
     except AuditError as exc:
         _err.print(f"contact-audit: error: {escape(_one_line(str(exc)))}")
         sys.exit(EXIT_USAGE)
-    except Exception as exc:  # a bug: one line (no message: it could hold device data), details on request
+    except Exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `contact-audit` alone: show the help
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(EXIT_USAGE)
+        if hasattr(exc, "format_message") and getattr(exc, "exit_code", None) == EXIT_USAGE:
+            ctx = getattr(exc, "ctx", None)
+            where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            _err.print(f"contact-audit: error: {escape(_one_line(exc.format_message()))}{where}")
+            sys.exit(EXIT_USAGE)
+        if type(exc).__name__ == "Abort":
+            _err.print("contact-audit: interrupted")
+            sys.exit(130)
         if os.environ.get("CONTACT_AUDIT_DEBUG"):
             raise
+        # a bug: one line (no message: it could hold device data), details on request
         _err.print(f"contact-audit: internal error ({type(exc).__name__}); "
                    "set CONTACT_AUDIT_DEBUG=1 to see the traceback, and please report it")
         sys.exit(EXIT_USAGE)
+    sys.exit(result if isinstance(result, int) else EXIT_OK)

@@ -231,7 +231,7 @@ def test_faulty_phones_never_stop_the_healthy_ones(start_fleet, tmp_path: Path) 
         paths.append(path)
     fleet = start_fleet("pixel8-a14-critical", "motog8-a10-colleagues", "xperia-xz-a7-unauthorized",
                         "lgg7-a9-dropped", *paths)
-    code, out, _err = cli("scan", "--adb-port", port_of(fleet), "-f", "csv", "--timeout", "4")
+    code, out, _ = cli("scan", "--adb-port", port_of(fleet), "-f", "csv", "--timeout", "10")
     rows = rows_of(out)
     status = {}
     for row in rows:
