@@ -285,9 +285,11 @@ def scan_command(
 # --------------------------------------------------------------------------- demo
 @app.command()
 def demo(
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", "-f", envvar="CONTACT_AUDIT_FORMAT", help="Report format.")] = Format.table,
     lang: Annotated[Lang, typer.Option("--lang", envvar="CONTACT_AUDIT_LANG", help="Language of findings.")] = Lang.en,
-    timeout: Annotated[float, typer.Option("--timeout", min=1.0, max=600.0, help="Limit per phone, in seconds.")] = 20.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", envvar="CONTACT_AUDIT_TIMEOUT", min=1.0, max=600.0, help="Limit per phone, in seconds.")
+    ] = 20.0,
 ) -> None:
     """Audit the bundled simulated phones on a private adb server (no hardware needed).
 
@@ -311,6 +313,7 @@ def collect(
     raw: Annotated[
         bool, typer.Option("--raw", help="Print the whole parsed snapshot as JSON (numbers replaced by counts).")
     ] = False,
+    # Deliberately no environment variable: personal data on screen needs an explicit flag.
     show_numbers: Annotated[
         bool, typer.Option("--show-numbers", help="With --raw: include raw phone numbers, e-mails and companies (personal data!).")
     ] = False,

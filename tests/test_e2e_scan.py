@@ -269,3 +269,25 @@ def test_ctrl_c_writes_the_report_of_finished_phones(start_fleet, tmp_path: Path
     assert {r["serial"] for r in rows} == {fleet.serial_of("nokia61-a8-mdm")}
     assert "interrupted" in (seen + err)
     assert proc.returncode in (0, 3)
+
+
+def test_explain_counts_rules_on_stderr_without_numbers(fleet: Fleet) -> None:
+    serial = fleet.serial_of("pixel7-a15-workprofile")
+    code, out, err = cli("scan", "--adb-port", port_of(fleet), "--policy", str(DEMO_POLICY), "-s", serial,
+                         "--explain", "-f", "csv")
+    assert code == 1
+    explain = [line for line in err.splitlines() if line.startswith(serial)]
+    assert any("user 10" in line for line in explain) and any("user 0" in line for line in explain)
+    assert "business.work_profile" in err and "personal.default" in err
+    assert "personal.default" not in out, "the explanation goes to stderr; stdout carries only the report"
+    numbers = _phone_numbers(fleet)
+    assert not any(n in err for n in numbers)
+
+
+def test_demo_runs_end_to_end_on_a_private_server() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTACT_AUDIT_", "ANDROID_ADB"))}
+    proc = subprocess.run([sys.executable, "-m", "audit", "demo", "--timeout", "20"], capture_output=True,
+                          text=True, timeout=300, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Phones: 13 seen, 11 audited, 2 not audited" in proc.stdout
+    assert "critical" in proc.stdout and "stopped" in proc.stderr
