@@ -278,7 +278,7 @@ def test_explain_counts_rules_on_stderr_without_numbers(fleet: Fleet) -> None:
     assert code == 1
     explain = [line for line in err.splitlines() if line.startswith(serial)]
     assert any("user 10" in line for line in explain) and any("user 0" in line for line in explain)
-    assert "business.work_profile" in err and "personal.default" in err
+    assert "colleague." in err and "business." in err and "personal.default" in err
     assert "personal.default" not in out, "the explanation goes to stderr; stdout carries only the report"
     numbers = _phone_numbers(fleet)
     assert not any(n in err for n in numbers)
