@@ -201,6 +201,8 @@ def run_scan(
 
     policy = load_policy(policy_path)
     assert isinstance(policy, Policy)
+    if output is not None:
+        _check_writable(output)  # before the scan: a typo must not cost a whole fleet's scan
     threshold_name = fail_on.value if fail_on is not None else policy.fail_on.value
     adb_host = host if isinstance(host, AdbHost) else AdbHost.connect(host_port)
     options = ScanOptions(serials=tuple(serials), jobs=jobs, timeout=timeout,
@@ -228,6 +230,16 @@ def run_scan(
     if threshold_name == "never":
         return exit_code(report, None)
     return exit_code(report, Severity(threshold_name))
+
+
+def _check_writable(path: Path) -> None:
+    if path.is_dir():
+        raise UsageError(f"cannot write '{path}': Is a directory")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"cannot write '{path}': the directory '{parent}' does not exist")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"cannot write '{path}': no permission to write in '{parent}'")
 
 
 @app.command("scan")

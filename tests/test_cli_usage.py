@@ -21,6 +21,8 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     (("nosuch",), "nosuch"),
     (("policy", "check", "/nonexistent/contact-audit.toml"), "/nonexistent/contact-audit.toml"),
     (("collect",), "--serial"),
+    # checked before any phone is scanned, so no adb server is needed (port 1 is never asked)
+    (("scan", "--adb-port", "1", "-o", "/nonexistent/dir/report.csv"), "/nonexistent/dir"),
 ])
 def test_usage_errors_are_one_line(args: tuple[str, ...], needle: str) -> None:
     proc = run(*args)
