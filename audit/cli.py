@@ -222,11 +222,12 @@ def run_scan(
         sys.stdout.flush()
     if explain:
         from audit.classify import explain_lines
+        from audit.textsafe import clean
 
         for device in report.devices:
             for counts in device.counts:
                 for line in explain_lines(counts, lang.value):
-                    _err.print(f"{escape(device.serial)} user {counts.user_id}: {escape(line)}")
+                    _err.print(f"{escape(clean(device.serial))} user {counts.user_id}: {escape(line)}")
     if threshold_name == "never":
         return exit_code(report, None)
     return exit_code(report, Severity(threshold_name))
