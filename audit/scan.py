@@ -7,6 +7,7 @@ the CLI's business, so the core stays silent and testable.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import socket
 import threading
@@ -165,60 +166,48 @@ def scan(
     jobs = max(1, min(options.jobs or len(auditable) or 1, MAX_JOBS))
     cache = NumberCache()
     done: queue.Queue[DeviceResult] = queue.Queue()
-    slots = threading.Semaphore(jobs)
-    running: dict[str, float] = {}  # serial -> deadline
-    lock = threading.Lock()
+    # serial -> deadline of every phone being audited; only this thread touches it. A worker stuck
+    # past its deadline is dropped from it (freeing its slot) and reported as timed out; if it
+    # ever finishes, its late result is ignored.
+    running: dict[str, float] = {}
 
     def worker(serial: str, deadline: float) -> None:
-        try:
-            done.put(audit_one(host, serial, policy, timeout=options.timeout, cache=cache, deadline=deadline))
-        finally:
-            slots.release()
+        done.put(audit_one(host, serial, policy, timeout=options.timeout, cache=cache, deadline=deadline))
+
+    def finish(result: DeviceResult) -> None:
+        running.pop(result.serial, None)
+        if result.serial not in results:
+            results[result.serial] = result
+            observer.phone_finished(result)
 
     pending = list(auditable)
     interrupted = False
     try:
         while pending or running:
-            while pending and not stop.is_set() and slots.acquire(timeout=0.05):
+            while pending and len(running) < jobs and not stop.is_set():
                 serial = pending.pop(0)
-                deadline = time.monotonic() + options.timeout
-                with lock:
-                    running[serial] = deadline
+                running[serial] = deadline = time.monotonic() + options.timeout
                 observer.phone_started(serial)
                 threading.Thread(target=worker, args=(serial, deadline), daemon=True, name=f"audit-{serial}").start()
             if stop.is_set() and pending:
                 interrupted = True
                 pending.clear()
-            try:
-                result: DeviceResult | None = done.get(timeout=0.1)
-            except queue.Empty:
-                result = None
-            if result is not None:
-                with lock:
-                    running.pop(result.serial, None)
-                if result.serial not in results:
-                    results[result.serial] = result
-                    observer.phone_finished(result)
+            with contextlib.suppress(queue.Empty):
+                finish(done.get(timeout=0.1))
             now = time.monotonic()
             for serial, deadline in list(running.items()):
-                if now > deadline + GRACE_S:  # the worker is stuck beyond its own deadline: abandon it
-                    with lock:
-                        running.pop(serial, None)
-                    late = DeviceResult(serial, DeviceStatus.TIMEOUT, "no answer before the deadline (phone frozen)",
-                                        duration_s=options.timeout + GRACE_S)
-                    results[serial] = late
-                    observer.phone_finished(late)
+                if now > deadline + GRACE_S:
+                    finish(DeviceResult(serial, DeviceStatus.TIMEOUT, "no answer before the deadline (phone frozen)",
+                                        duration_s=options.timeout + GRACE_S))
     except KeyboardInterrupt:
         interrupted = True
         stop.set()
         end = time.monotonic() + 2.0
         while running and time.monotonic() < end:
             try:
-                late_result = done.get(timeout=0.1)
+                finish(done.get(timeout=0.1))
             except queue.Empty:
                 continue
-            running.pop(late_result.serial, None)
-            results.setdefault(late_result.serial, late_result)
 
     ordered = tuple(results[s] for s in targets if s in results)
     return ScanReport(

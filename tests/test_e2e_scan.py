@@ -291,3 +291,15 @@ def test_demo_runs_end_to_end_on_a_private_server() -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Phones: 13 seen, 11 audited, 2 not audited" in proc.stdout
     assert "critical" in proc.stdout and "stopped" in proc.stderr
+
+
+def test_a_frozen_phone_frees_its_slot_with_jobs_1(start_fleet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    base = (bundled_profiles()[0]).read_text(encoding="utf-8")
+    frozen = tmp_path / "frozen.toml"
+    frozen.write_text(base + "\n[faults]\nfreeze_after_bytes = 3000\n", encoding="utf-8")
+    fleet = start_fleet(frozen, "nokia61-a8-mdm")
+    code, out, _ = cli("scan", "--adb-port", port_of(fleet), "-f", "csv", "--jobs", "1", "--timeout", "3",
+                       "-s", fleet.serial_of("frozen"), "-s", fleet.serial_of("nokia61-a8-mdm"))
+    status = {r["serial"]: r["device_status"] for r in rows_of(out)}
+    assert status == {fleet.serial_of("frozen"): "timeout", fleet.serial_of("nokia61-a8-mdm"): "audited"}
+    assert code == 3
