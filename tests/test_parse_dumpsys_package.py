@@ -307,3 +307,47 @@ def test_flag_bits_to_names():
     assert flags_from_bits(0x3) == ("USER_SET", "USER_FIXED")
     assert flags_from_bits((1 << 19) | (1 << 17)) == ("AUTO_REVOKED", "524288")
     assert flags_from_bits(0) == ()
+
+
+# Android 6: the package block (and its runtime permissions) can be the last thing dumpsys prints.
+_A6_LAST = """Packages:
+  Package [com.whatsapp] (4a1b2c3):
+    userId=10087
+    versionCode=452 targetSdk=23
+    versionName=2.16.1
+    requested permissions:
+      android.permission.INTERNET
+      android.permission.READ_CONTACTS
+    install permissions:
+      android.permission.INTERNET: granted=true
+    User 0:  installed=true hidden=false stopped=false notLaunched=false enabled=0
+      runtime permissions:
+        android.permission.CAMERA: granted=true
+"""
+
+
+def test_end_of_a_complete_output_closes_the_last_list() -> None:
+    from audit.parse.grants import read_contacts
+    from audit.snapshot import PermissionStatus
+
+    cut = read_contacts(parse_dumpsys_package(_A6_LAST, "com.whatsapp"), 0)
+    assert cut.status is PermissionStatus.UNKNOWN, "without the end marker the list may have been cut off"
+    whole = read_contacts(parse_dumpsys_package(_A6_LAST, "com.whatsapp", complete=True), 0)
+    assert whole.status is PermissionStatus.DENIED and whole.problem is None
+
+
+def test_build_snapshot_treats_an_ended_section_as_complete() -> None:
+    from audit.parse import build_snapshot
+    from audit.sections import split_sections
+    from audit.snapshot import PermissionStatus
+
+    n = "00000000000000aa"
+    parts = [("getprop", "[ro.build.version.sdk]: [23]"), ("users", "Users:\n\tUserInfo{0:Owner:13} running"),
+             ("packages user=0", "package:com.whatsapp"), ("dumpsys-package pkg=com.whatsapp", _A6_LAST.rstrip("\n")),
+             ("appops user=0 pkg=com.whatsapp", "No operations."), ("contacts user=0", "No result found."),
+             ("raw-contacts user=0", "No result found.")]
+    text = f"@@{n} collect format=1\n" + "".join(
+        f"@@{n} begin {h}\n{b}\n\n@@{n} end rc=0\n" for h, b in parts) + f"@@{n} done sections={len(parts)}\n"
+    snap = build_snapshot("s", split_sections(text, n), ("com.whatsapp",))
+    (app,) = snap.apps
+    assert app.read_contacts is PermissionStatus.DENIED

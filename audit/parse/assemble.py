@@ -136,7 +136,8 @@ def _dumps(collection: Collection, packages: Sequence[str]) -> dict[str, tuple[P
         body = _body(collection, "dumpsys-package", pkg=package)
         if body.state == MISSING:
             continue
-        out[package] = (parse_dumpsys_package(body.text, package) if body.readable else None, body)
+        dump = parse_dumpsys_package(body.text, package, complete=body.state == OK) if body.readable else None
+        out[package] = (dump, body)
     return out
 
 

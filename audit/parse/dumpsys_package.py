@@ -150,9 +150,14 @@ class PackageDump:
         return next((u for u in self.users if u.user_id == user_id), None)
 
 
-def parse_dumpsys_package(text: str, package: str) -> PackageDump:
-    """Read the block of ``package``. Never raises."""
-    root = build_outline(text)
+def parse_dumpsys_package(text: str, package: str, *, complete: bool = False) -> PackageDump:
+    """Read the block of ``package``. Never raises.
+
+    ``complete``: the text is the whole output (see ``build_outline``). On Android 6 the
+    package's runtime permissions can be the last lines dumpsys prints; only the collector's end
+    marker then shows that the list ended.
+    """
+    root = build_outline(text, complete=complete)
     blocks = _package_blocks(root, package)
     if not blocks:
         problem = (

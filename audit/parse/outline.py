@@ -35,8 +35,13 @@ def indent_of(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
-def build_outline(text: str) -> Node:
-    """The tree of ``text``; the root (indent -1) holds the least indented lines. Never raises."""
+def build_outline(text: str, *, complete: bool = False) -> Node:
+    """The tree of ``text``; the root (indent -1) holds the least indented lines. Never raises.
+
+    ``complete``: the text is known to be the command's whole output (the collector's end marker
+    followed it), so its end closes every open block. Without it the end proves nothing: a
+    fixture or a cut-off answer may stop in the middle of a list.
+    """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     root = Node("", -1, closed=False)
@@ -52,4 +57,7 @@ def build_outline(text: str) -> Node:
         node = Node(stripped.rstrip(), indent)
         stack[-1].children.append(node)
         stack.append(node)
+    if complete:
+        while len(stack) > 1:
+            stack.pop().closed = True
     return root
