@@ -114,7 +114,15 @@ def test_escape_sequences_and_newlines_cannot_reach_the_terminal() -> None:
 
 def test_serial_survives_a_long_model() -> None:
     text = render_table(scan(device("192.168.178.23:5555", verdict(0), model="X" * 80)))
-    assert "(192.168.178.23:5555)" in text
+    # Too long for one line: the whole serial, and below it as much of the model as fits.
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if "192.168.178.23:5555" in line)
+    assert "XXXXXXXXXX" in lines[at + 1]
+
+
+def test_model_and_serial_share_a_line_when_they_fit() -> None:
+    text = render_table(scan(device("R58M1234ABC", verdict(0), model="Pixel 8")))
+    assert "Pixel 8 (R58M1234ABC)" in text
 
 
 def test_long_findings_wrap_and_are_cut_with_an_ellipsis(monkeypatch: pytest.MonkeyPatch) -> None:

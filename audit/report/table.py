@@ -118,9 +118,11 @@ def _phone(model: str, serial: str, width: int) -> str:
     if cell_width(full) <= width:
         return full
     room = width - cell_width(serial) - 3
-    if room >= 4:
+    if room >= 12:
         return f"{truncate(model, room)} ({serial})"
-    return truncate(serial, width)
+    # Too narrow for both on one line: the serial first, the model below it (rows are several
+    # lines high anyway, because the finding wraps).
+    return f"{truncate(serial, width)}\n{truncate(model, width)}"
 
 
 def _device_lines(device: DeviceResult, lang: str) -> list[_Line]:
