@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from audit import __version__
-from audit.errors import AuditError, UsageError
+from audit.errors import AuditError, DeviceError, UsageError
 
 T = TypeVar("T")
 
@@ -70,9 +70,12 @@ def _one_line(text: str) -> str:
 
 
 def _guard(func: Callable[[], T]) -> T:
-    """Run a command body; known errors become one line on stderr and exit status 2."""
+    """Run a command body; known errors become one line on stderr: exit 3 when a phone could not
+    be read (unauthorized, offline, timeout, cut-off output), else 2."""
     try:
         return func()
+    except DeviceError as exc:  # the phone, not the operator: same status as an unaudited phone in scan
+        raise fail(str(exc), EXIT_NOT_AUDITED) from None
     except AuditError as exc:
         raise fail(str(exc), EXIT_USAGE) from None
     except OSError as exc:

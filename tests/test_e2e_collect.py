@@ -161,3 +161,14 @@ def test_collect_command_hides_numbers_unless_asked(fleet: Fleet) -> None:
         assert value not in raw.stdout and value not in summary.stdout
     bad = runner.invoke(app, ["collect", "-s", serial, "--adb-port", port, "--show-numbers"])
     assert bad.exit_code == 2 and "--raw" in bad.stderr
+
+
+def test_collect_command_on_an_unauthorized_phone_is_one_line_exit_3(fleet: Fleet) -> None:
+    from typer.testing import CliRunner
+
+    from audit.cli import app
+
+    name = next(n for n, p in BUNDLED.items() if p.faults.unauthorized)
+    result = CliRunner().invoke(app, ["collect", "-s", fleet.serial_of(name), "--adb-port", str(fleet.client().port)])
+    assert result.exit_code == 3
+    assert len(result.stderr.strip().splitlines()) == 1 and "unauthorized" in result.stderr
