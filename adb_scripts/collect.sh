@@ -39,6 +39,12 @@ begin users
 printf '%s\n' "$USERS"
 end $rc
 
+# Android 11+ names each user's type (profile.CLONE, profile.PRIVATE, profile.MANAGED, ...),
+# which `pm list users` flags cannot tell apart. Older releases fail here; that is fine.
+begin user-types
+cmd user list -v 2>&1
+end $?
+
 IDS=$(printf '%s\n' "$USERS" | sed -n 's/^[[:space:]]*UserInfo{\([0-9][0-9]*\):.*/\1/p')
 [ -n "$IDS" ] || IDS=0
 

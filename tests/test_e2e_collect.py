@@ -172,3 +172,50 @@ def test_collect_command_on_an_unauthorized_phone_is_one_line_exit_3(fleet: Flee
     result = CliRunner().invoke(app, ["collect", "-s", fleet.serial_of(name), "--adb-port", str(fleet.client().port)])
     assert result.exit_code == 3
     assert len(result.stderr.strip().splitlines()) == 1 and "unauthorized" in result.stderr
+
+
+_PIXEL_CLONE = """
+description = "Pixel, Android 14, AOSP app cloning: a clone profile user 11 (flags say only PROFILE)"
+[device]
+manufacturer = "Google"
+model = "Pixel 8a"
+product = "akita"
+device = "akita"
+android_release = "14"
+sdk = 34
+
+[[users]]
+id = 0
+name = "Owner"
+kind = "owner"
+
+[[users]]
+id = 11
+name = "Clone apps"
+kind = "clone"
+flags = 0x1010
+
+[[packages]]
+package = "com.whatsapp"
+[[packages.users]]
+user = 0
+[[packages.users]]
+user = 11
+"""
+
+
+def test_typed_user_list_recognises_an_aosp_clone_profile(start_fleet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from audit.snapshot import UserKind
+
+    path = tmp_path / "pixel-clone.toml"
+    path.write_text(_PIXEL_CLONE, encoding="utf-8")
+    fleet = start_fleet(path)
+    serial = fleet.serials[0]
+    collection = collect(AdbHost(int(fleet.client().port)), serial, PACKAGES, timeout=30)
+    kinds = {u.id: u.kind for u in build_snapshot(serial, collection, PACKAGES).users}
+    assert kinds == {0: UserKind.OWNER, 11: UserKind.CLONE}
+    # `pm list users` alone (flags PROFILE|INITIALIZED) cannot tell: without the typed list it is "other".
+    from audit.sections import Collection
+
+    untyped = Collection(tuple(s for s in collection.sections if s.name != "user-types"), True)
+    assert {u.id: u.kind for u in build_snapshot(serial, untyped, PACKAGES).users}[11] is UserKind.OTHER

@@ -17,7 +17,7 @@ Rules that keep a doubtful fact from turning into a comforting one:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from audit.parse.appops import parse_appops
 from audit.parse.content import parse_contacts, parse_raw_contacts
@@ -120,7 +120,7 @@ def _users(collection: Collection, problems: list[str]) -> tuple[AndroidUser, ..
             problems.append(body.why("the user list") + "; users after the cut are missing")
         if listing.usable:
             problems.extend(listing.problems)
-            return listing.users
+            return _with_types(collection, listing.users)
         problems.extend(listing.problems)
     else:
         problems.append(body.why("the user list"))
@@ -128,6 +128,23 @@ def _users(collection: Collection, problems: list[str]) -> tuple[AndroidUser, ..
     if collection.first("packages", user="0") or collection.first("contacts", user="0"):
         return (AndroidUser(0, "", None, UserKind.OWNER, None),)
     return ()
+
+
+def _with_types(collection: Collection, users: tuple[AndroidUser, ...]) -> tuple[AndroidUser, ...]:
+    """Refine user kinds from ``cmd user list -v`` (Android 11+), which names each user's type.
+
+    `pm list users` flags cannot tell Android 14's clone profile or private space from other
+    profiles; the typed listing can. It only refines: a user it does not know, or classifies no
+    better than "other", keeps its kind, and a failed or missing section changes nothing.
+    """
+    body = _body(collection, "user-types")
+    if body.state != OK:
+        return users
+    typed = {u.id: u.kind for u in parse_users(body.text).users}
+    return tuple(
+        replace(u, kind=typed[u.id]) if typed.get(u.id, UserKind.OTHER) is not UserKind.OTHER else u
+        for u in users
+    )
 
 
 def _dumps(collection: Collection, packages: Sequence[str]) -> dict[str, tuple[PackageDump | None, _Body]]:
