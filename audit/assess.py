@@ -320,6 +320,8 @@ def assess_device(snapshot: DeviceSnapshot, counts: Sequence[NumberCounts], poli
         for package in policy.audit_packages:
             if package in apps:
                 verdicts.append(assess_app(snapshot, apps[package], user_counts, alternatives))
+    if not snapshot.users_complete:  # profiles may exist unseen: the phone cannot be called compliant
+        verdicts.append(_no_users_verdict(alternatives))
     return tuple(verdicts)
 
 

@@ -195,6 +195,9 @@ class DeviceSnapshot:
     apps: tuple[AppState, ...]
     address_books: tuple[AddressBook, ...]
     problems: tuple[str, ...] = ()
+    # False when the phone's user list could not be read and only the owner is reported: other
+    # profiles (work profile, Secure Folder, clones) may exist unseen.
+    users_complete: bool = True
 
     def user(self, user_id: int) -> AndroidUser | None:
         for user in self.users:

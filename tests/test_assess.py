@@ -429,3 +429,18 @@ def test_no_raw_number_or_address_reaches_any_text(
             assert parsed.e164 not in blob
     for local in emails:
         assert local not in blob
+
+
+def test_an_incomplete_user_list_never_lets_the_phone_look_compliant() -> None:
+    from dataclasses import replace as _replace
+
+    from judgement_fixtures import policy as _policy
+    from judgement_fixtures import snapshot as _snapshot
+
+    from audit.assess import audit_snapshot as _audit
+
+    whole = _audit(_snapshot(), _policy())
+    assert {v.rule for v in whole.verdicts} == {"no_audited_app"}
+    partial = _audit(_replace(_snapshot(), users_complete=False), _policy())
+    assert "unknown.users" in {v.rule for v in partial.verdicts}
+    assert partial.worst is not None and partial.worst.value == "unknown"

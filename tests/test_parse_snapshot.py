@@ -282,6 +282,8 @@ def test_unreadable_users_fall_back_to_the_owner_only():
         "the phone's users could not be read: only the owner (user 0) is reported, if at all",
     )
     assert [a.user_id for a in snap.apps] == [0]
+    assert snap.users_complete is False
+    assert build_snapshot("s", collection("a10_samsung"), PACKAGES).users_complete is True
 
 
 def test_unreadable_users_without_owner_sections_report_no_user():

@@ -86,7 +86,7 @@ def build_snapshot(serial: str, collection: Collection, packages: Sequence[str])
         problems.append(f"the collector output is flawed ({collection.problem})")
 
     info = _device_info(collection, problems)
-    users = _users(collection, problems)
+    users, users_complete = _users(collection, problems)
     packages = tuple(dict.fromkeys(packages))
     dumps = _dumps(collection, packages)
 
@@ -99,7 +99,7 @@ def build_snapshot(serial: str, collection: Collection, packages: Sequence[str])
             if app is not None:
                 apps.append(app)
         books.append(_address_book(collection, user.id))
-    return DeviceSnapshot(serial, info, users, tuple(apps), tuple(books), tuple(problems))
+    return DeviceSnapshot(serial, info, users, tuple(apps), tuple(books), tuple(problems), users_complete)
 
 
 def _device_info(collection: Collection, problems: list[str]) -> DeviceInfo:
@@ -112,7 +112,8 @@ def _device_info(collection: Collection, problems: list[str]) -> DeviceInfo:
     return parse_getprop(body.text)
 
 
-def _users(collection: Collection, problems: list[str]) -> tuple[AndroidUser, ...]:
+def _users(collection: Collection, problems: list[str]) -> tuple[tuple[AndroidUser, ...], bool]:
+    """The users, and whether that list is the phone's whole list."""
     body = _body(collection, "users")
     if body.readable:
         listing = parse_users(body.text)
@@ -120,14 +121,14 @@ def _users(collection: Collection, problems: list[str]) -> tuple[AndroidUser, ..
             problems.append(body.why("the user list") + "; users after the cut are missing")
         if listing.usable:
             problems.extend(listing.problems)
-            return _with_types(collection, listing.users)
+            return _with_types(collection, listing.users), body.state == OK
         problems.extend(listing.problems)
     else:
         problems.append(body.why("the user list"))
     problems.append("the phone's users could not be read: only the owner (user 0) is reported, if at all")
     if collection.first("packages", user="0") or collection.first("contacts", user="0"):
-        return (AndroidUser(0, "", None, UserKind.OWNER, None),)
-    return ()
+        return (AndroidUser(0, "", None, UserKind.OWNER, None),), False
+    return (), False
 
 
 def _with_types(collection: Collection, users: tuple[AndroidUser, ...]) -> tuple[AndroidUser, ...]:
