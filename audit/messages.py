@@ -105,10 +105,12 @@ _BASE: dict[str, dict[str, str]] = {
     },
     # ---- findings: a needed fact is unknown (fail closed)
     "finding.unknown.users": {
-        "en": "The Android users of this phone could not be read, so nothing could be checked; until "
-              "they are, the phone counts as not compliant.",
-        "de": "Die Android-Benutzer dieses Telefons konnten nicht gelesen werden, daher ließ sich nichts "
-              "prüfen; bis dahin gilt das Telefon als nicht konform.",
+        "en": "The phone's list of Android users could not be read, so its profiles (work profile, "
+              "Secure Folder, app clones) could not all be checked; until they are, the phone counts as "
+              "not compliant.",
+        "de": "Die Liste der Android-Benutzer dieses Telefons konnte nicht gelesen werden, daher ließen "
+              "sich nicht alle Profile (Arbeitsprofil, Sicherer Ordner, App-Klone) prüfen; bis dahin gilt "
+              "das Telefon als nicht konform.",
     },
     "finding.unknown.installed": {
         "en": "Whether {app} is installed in user {user} could not be read; until that is known, the "
