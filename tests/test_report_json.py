@@ -213,7 +213,7 @@ def test_users_only_named_in_verdicts_are_listed() -> None:
     dev = device("SIMX0001", verdict(0), verdict(150, kind=UserKind.SECURE_FOLDER))
     dev = replace(dev, snapshot=replace(dev.snapshot, users=(AndroidUser(0, "Owner", 0, UserKind.OWNER),)))  # type: ignore[arg-type]
     users = json.loads(render_json(scan(dev)))["devices"][0]["users"]
-    assert [(u["id"], u["name"], u["kind"]) for u in users] == [(0, "Owner", "owner"), (150, None, "secure_folder")]
+    assert [(u["id"], u["name"], u["kind"]) for u in users] == [(0, None, "owner"), (150, None, "secure_folder")]
 
 
 def json_value_for(column: str, dev: dict[str, Any], v: dict[str, Any] | None, doc: dict[str, Any]) -> Any:

@@ -111,6 +111,9 @@ def _users(device: DeviceResult) -> list[Json]:
     return [_user(device, snapshot, uid) for uid in ids]
 
 
+_PERSONAL_KINDS = frozenset({"owner", "secondary", "guest"})
+
+
 def _user(device: DeviceResult, snapshot: DeviceSnapshot | None, uid: int) -> Json:
     user: AndroidUser | None = snapshot.user(uid) if snapshot is not None else None
     kind = user.kind.value if user is not None else None
@@ -123,7 +126,9 @@ def _user(device: DeviceResult, snapshot: DeviceSnapshot | None, uid: int) -> Js
     apps = snapshot.apps_in(uid) if snapshot is not None else ()
     return {
         "id": uid,
-        "name": _s(user.name) if user is not None else None,
+        # Full users (owner, secondary, guest) are usually named after a person: data
+        # minimisation keeps those names out of reports; profiles carry system labels.
+        "name": _s(user.name) if user is not None and kind not in _PERSONAL_KINDS else None,
         "kind": kind,
         "flags": user.flags if user is not None else None,
         "running": user.running if user is not None else None,
