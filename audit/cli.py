@@ -193,6 +193,7 @@ def run_scan(
     quiet: bool,
     station: str | None,
     host: object | None = None,
+    history: Path | None = None,
 ) -> int:
     """The scan command's body, shared with ``demo``. Returns the exit status."""
     from audit.adb import AdbHost
@@ -216,6 +217,12 @@ def run_scan(
     if report.interrupted:
         _err.print("[yellow]interrupted: the report holds the phones that finished[/yellow]")
     text = render(report, fmt.value, lang=lang.value, excel=excel)
+    if history is not None:
+        from audit.history import record
+
+        saved = record(report, history)
+        if not quiet:
+            _err.print(f"[dim]recorded in the history: {escape(str(saved))}[/dim]")
     if output is not None:
         write_atomic(output, text, bom=excel and fmt is Format.csv)
         if not quiet:
@@ -284,6 +291,11 @@ def scan_command(
         str | None, typer.Option("--station", envvar="CONTACT_AUDIT_STATION", help="Station name in the report (default: host name).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", envvar="CONTACT_AUDIT_QUIET", help="No progress on stderr.")] = False,
+    history: Annotated[
+        Path | None,
+        typer.Option("--history", envvar="CONTACT_AUDIT_HISTORY",
+                     help="Also keep the report (JSON, counts only) in this history directory."),
+    ] = None,
     adb_port: AdbPort = None,
 ) -> None:
     """Audit all attached phones (or the named ones) concurrently and print the report.
@@ -294,6 +306,7 @@ def scan_command(
     code = _guard(lambda: run_scan(
         host_port=adb_port, serials=serial or [], policy_path=policy, fmt=fmt, output=output, jobs=jobs,
         timeout=timeout, fail_on=fail_on, lang=lang, excel=excel, explain=explain, quiet=quiet, station=station,
+        history=history,
     ))
     raise typer.Exit(code)
 
@@ -364,6 +377,112 @@ def collect(
         else:
             for line in snapshot_lines(snapshot):
                 typer.echo(line)
+        return EXIT_OK
+
+    raise typer.Exit(_guard(body))
+
+
+# --------------------------------------------------------------------------- station / history
+HistoryOpt = Annotated[
+    Path | None,
+    typer.Option("--history", envvar="CONTACT_AUDIT_HISTORY",
+                 help="History directory (default: $XDG_DATA_HOME/contact-audit/history)."),
+]
+
+
+@app.command()
+def station(
+    policy: PolicyOpt = None,
+    history: HistoryOpt = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Do not record the results.")] = False,
+    name: Annotated[
+        str | None, typer.Option("--station", envvar="CONTACT_AUDIT_STATION", help="Station name (default: host name).")
+    ] = None,
+    lang: Annotated[Lang, typer.Option("--lang", envvar="CONTACT_AUDIT_LANG", help="Language of findings.")] = Lang.en,
+    timeout: TimeoutOpt = 60.0,
+    adb_port: AdbPort = None,
+) -> None:
+    """Plug-and-audit: audit every phone as it is plugged in, until Ctrl-C.
+
+    Prints one line per phone on stdout when its audit finishes (replug a phone to audit it
+    again), and records each phone's report in the history (JSON, counts only) unless
+    --no-history. Phones that cannot be audited get one line with the hint, once per state.
+    """
+    import signal
+    import socket as _socket
+    from datetime import datetime
+
+    from audit import __version__ as version
+    from audit.adb import AdbHost
+    from audit.history import default_dir, record
+    from audit.messages import render
+    from audit.policy import load_policy
+    from audit.results import DeviceResult, DeviceStatus, ScanReport
+    from audit.scan import new_scan_id, utc_now
+    from audit.station import run_station
+    from audit.textsafe import clean
+
+    def body() -> int:
+        pol = load_policy(policy)
+        host = AdbHost.connect(adb_port)
+        folder = None if no_history else (history or default_dir())
+        station_name = name or _socket.gethostname()
+        stop = threading.Event()
+        counts = {"phones": 0, "audited": 0}
+
+        def line(result: DeviceResult) -> None:
+            # Record first, then announce: once a line is on screen its history entry exists.
+            if folder is not None and result.status is not DeviceStatus.UNAUTHORIZED:
+                record(ScanReport(new_scan_id(), utc_now(), station_name, version, pol.name, pol.sha256, (result,)), folder)
+            counts["phones"] += 1
+            when = datetime.now().strftime("%H:%M:%S")
+            serial = clean(result.serial)
+            if result.status is DeviceStatus.AUDITED:
+                counts["audited"] += 1
+                model = clean(result.snapshot.info.model or "") if result.snapshot else ""
+                worst = max(result.verdicts, key=lambda v: v.severity.rank, default=None)
+                text = f"{worst.severity.value.upper()}: {render(worst.finding, lang.value)}" if worst else "no verdict"
+                typer.echo(f"{when}  {serial}  {model}: {text}")
+            else:
+                typer.echo(f"{when}  {serial}: not audited ({result.status.value}): {clean(result.error or '', 300)}")
+
+        def on_signal(signum: int, frame: object) -> None:
+            stop.set()
+
+        previous = signal.signal(signal.SIGTERM, on_signal)
+        _err.print("station ready: plug in phones (USB debugging on); Ctrl-C to stop")
+        try:
+            run_station(host, pol, line, stop, timeout=timeout,
+                        on_started=lambda s: _err.print(f"[dim]auditing {escape(clean(s))}...[/dim]"))
+        except KeyboardInterrupt:
+            stop.set()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        where = f"; history: {folder}" if folder is not None else ""
+        _err.print(f"station stopped: {counts['audited']} audit(s) done, {counts['phones']} result(s){escape(where)}")
+        return EXIT_OK
+
+    raise typer.Exit(_guard(body))
+
+
+@app.command("history")
+def history_command(
+    history: HistoryOpt = None,
+    serial: Annotated[
+        str | None, typer.Option("--serial", "-s", help="Show one phone's audits over time instead of the scans.")
+    ] = None,
+) -> None:
+    """List past scans (or one phone's audits) from the history directory."""
+    from audit.history import default_dir, load, render
+
+    def body() -> int:
+        records, problems = load(history or default_dir())
+        for problem in problems:
+            _err.print(f"[yellow]skipped[/yellow] {escape(problem)}")
+        if not records:
+            _err.print("the history is empty (scan with --history, or run `contact-audit station`)")
+            return EXIT_OK
+        typer.echo(render(records, serial))
         return EXIT_OK
 
     raise typer.Exit(_guard(body))

@@ -1,0 +1,74 @@
+"""The plug-and-audit station and the history, through the real adb server."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from audit.cli import app
+
+
+def _wait_for(proc: subprocess.Popen[str], needle: str, lines: list[str], seconds: float = 60) -> None:
+    assert proc.stdout is not None
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not any(needle in line for line in lines):
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+
+
+def test_station_audits_each_phone_once_per_plug_and_records_history(start_isolated_fleet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fleet = start_isolated_fleet("pixel8-a14-critical", "xperia-xz-a7-unauthorized")
+    port = str(fleet.client().port)
+    history = tmp_path / "history"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "audit", "station", "--adb-port", port, "--history", str(history), "--timeout", "30"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    pixel, locked = fleet.serial_of("pixel8-a14-critical"), fleet.serial_of("xperia-xz-a7-unauthorized")
+    lines: list[str] = []
+    try:
+        _wait_for(proc, "CRITICAL", lines)
+        _wait_for(proc, "unauthorized", lines)
+        time.sleep(2.5)  # two more polls: neither phone may be reported again while it stays plugged in
+        client = fleet.client()
+        client.disconnect(pixel)
+        time.sleep(1.5)
+        client.connect(pixel)
+        before = len([x for x in lines if pixel in x])
+        later: list[str] = []
+        _wait_for(proc, "CRITICAL", later)  # read on until the replugged phone's line
+        lines += later
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    lines += out.splitlines()
+    assert proc.returncode == 0, err
+    pixel_lines = [x for x in lines if pixel in x]
+    assert before == 1 and len(pixel_lines) == 2, lines
+    assert all("CRITICAL" in x for x in pixel_lines)
+    assert len([x for x in lines if locked in x]) == 1 and "RSA" in next(x for x in lines if locked in x)
+    assert "station stopped" in err
+
+    files = sorted(history.glob("*.json"))
+    assert len(files) == 2  # the unauthorized phone is a hint, not an audit
+    assert all(json.loads(f.read_text())["devices"][0]["serial"] == pixel for f in files)
+    listing = CliRunner().invoke(app, ["history", "--history", str(history), "-s", pixel])
+    assert listing.exit_code == 0 and listing.stdout.count("critical") == 2
+
+
+def test_scan_records_its_report_in_the_history(start_fleet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fleet = start_fleet("nokia61-a8-mdm")
+    history = tmp_path / "h"
+    result = CliRunner().invoke(app, ["scan", "--adb-port", str(fleet.client().port), "-q", "-f", "csv",
+                                      "--history", str(history)])
+    assert result.exit_code == 0
+    (saved,) = history.glob("*.json")
+    assert json.loads(saved.read_text())["devices"][0]["status"] == "audited"
