@@ -8,8 +8,10 @@ Why not plain adbutils calls everywhere:
 - ``d.shell`` reads output with a quadratic loop and returns partial output silently when the
   connection drops; we stream into a bytearray under a wall-clock deadline and let the
   collector's terminator line detect truncation.
-- A frozen phone can make adbutils calls hang far past their timeout; every socket operation
-  here is bounded by the phone's remaining time.
+- A frozen phone can make adbutils calls hang far past their timeout, and adbutils silently
+  starts a server on 5037 when it cannot connect; shell and sync therefore go over plain
+  sockets to the server (``host:transport:SERIAL``), every operation bounded by the phone's
+  remaining time. adbutils provides the bundled adb binary and ``adb connect``/``disconnect``.
 All adbutils and socket errors are wrapped into audit.errors at this boundary.
 """
 
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import adbutils
-from adbutils import AdbClient, AdbDevice, AdbError
+from adbutils import AdbClient, AdbError
 
 from audit.errors import AdbUnavailable, DeviceError
 from audit.results import DeviceStatus
@@ -202,20 +204,36 @@ class AdbHost:
         with contextlib.suppress(AdbError):
             self.client().disconnect(address)
 
+    def _open_service(self, serial: str, service: str, deadline: float) -> socket.socket:
+        """A socket to ``service`` on the phone, through the server (``host:transport:``).
+
+        Raw sockets rather than adbutils' connection objects: every operation is bounded by the
+        phone's deadline, and adbutils would silently start a server on 5037 when ours is gone.
+        """
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=min(_remaining(deadline), 10.0))
+        try:
+            for request in (f"host:transport:{serial}", service):
+                payload = request.encode()
+                sock.settimeout(_remaining(deadline))
+                sock.sendall(b"%04x" % len(payload) + payload)
+                status = _recv_exact(sock, 4)
+                if status != b"OKAY":
+                    length = int(_recv_exact(sock, 4), 16) if status == b"FAIL" else 0
+                    reason = _recv_exact(sock, min(length, 4096)).decode("utf-8", "replace") if length else ""
+                    raise _wrap(OSError(reason or f"unexpected answer {status!r}"), deadline, service.split(":")[0])
+            return sock
+        except BaseException:
+            sock.close()
+            raise
+
     def push(self, serial: str, data: bytes, path: str, deadline: float) -> None:
         """Write ``data`` to ``path`` on the phone over ONE sync connection.
 
         adbutils' ``sync.push`` opens two (a STAT first), which would make collection cost three
         ADB round trips instead of two.
         """
-        remaining = _remaining(deadline)
         try:
-            device = AdbDevice(self.client(socket_timeout=remaining), serial=serial)
-            conn = device.open_transport(timeout=remaining)
-            try:
-                conn.send_command("sync:")
-                conn.check_okay()
-                sock = conn.conn
+            with contextlib.closing(self._open_service(serial, "sync:", deadline)) as sock:
                 target = f"{path},{0o100644}".encode()  # S_IFREG | 0644, as adb itself sends
                 frames = [b"SEND" + len(target).to_bytes(4, "little") + target]
                 for start in range(0, len(data), 65536):
@@ -230,9 +248,7 @@ class AdbHost:
                     reason = _recv_exact(sock, min(length, 4096)).decode("utf-8", "replace") if reply[:4] == b"FAIL" else ""
                     raise DeviceError(DeviceStatus.ERROR.value, f"push to the phone failed: {' '.join(reason.split())[:200]}")
                 sock.sendall(b"QUIT" + (0).to_bytes(4, "little"))
-            finally:
-                conn.close()
-        except (AdbError, OSError, EOFError) as exc:
+        except (OSError, ValueError) as exc:
             raise _wrap(exc, deadline, "push") from None
 
     def shell_bytes(self, serial: str, command: str, deadline: float) -> bytes:
@@ -241,14 +257,8 @@ class AdbHost:
         Truncation is not detected here (v1 cannot tell a drop from an end); callers put an
         end marker into the output.
         """
-        remaining = _remaining(deadline)
         try:
-            device = AdbDevice(self.client(socket_timeout=remaining), serial=serial)
-            conn = device.open_transport(timeout=remaining)
-            try:
-                conn.send_command("shell:" + command)
-                conn.check_okay()
-                sock = conn.conn
+            with contextlib.closing(self._open_service(serial, "shell:" + command, deadline)) as sock:
                 buf = bytearray()
                 while True:
                     sock.settimeout(min(_remaining(deadline), 5.0))
@@ -260,9 +270,7 @@ class AdbHost:
                     if not chunk:
                         return bytes(buf)
                     buf += chunk
-            finally:
-                conn.close()
-        except (AdbError, OSError, EOFError) as exc:
+        except (OSError, ValueError) as exc:
             raise _wrap(exc, deadline, "shell") from None
 
 
