@@ -214,6 +214,9 @@ def run_scan(
     stop = threading.Event()
     progress = _Progress(quiet)
     report = scan(adb_host, policy, options, progress, stop)
+    if not report.devices and not quiet:
+        _err.print("[yellow]no phone is attached to this adb server: nothing was audited[/yellow] "
+                   "(plug one in with USB debugging on, or `adb connect HOST:PORT`)")
     if report.interrupted:
         _err.print("[yellow]interrupted: the report holds the phones that finished[/yellow]")
     text = render(report, fmt.value, lang=lang.value, excel=excel)
@@ -301,7 +304,8 @@ def scan_command(
     """Audit all attached phones (or the named ones) concurrently and print the report.
 
     Exit status: 0 all audited and nothing at or above --fail-on; 1 a verdict at or above it;
-    2 usage or policy error; 3 some phone could not be audited and nothing reached the threshold.
+    2 usage or policy error; 3 some phone could not be audited (or none was attached) and nothing
+    reached the threshold.
     """
     code = _guard(lambda: run_scan(
         host_port=adb_port, serials=serial or [], policy_path=policy, fmt=fmt, output=output, jobs=jobs,

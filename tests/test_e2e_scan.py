@@ -303,3 +303,13 @@ def test_a_frozen_phone_frees_its_slot_with_jobs_1(start_fleet, tmp_path: Path) 
     status = {r["serial"]: r["device_status"] for r in rows_of(out)}
     assert status == {fleet.serial_of("frozen"): "timeout", fleet.serial_of("nokia61-a8-mdm"): "audited"}
     assert code == 3
+
+
+def test_a_scan_without_phones_is_not_a_clean_pass() -> None:
+    from audit.simulator.harness import AdbServer
+
+    with AdbServer() as server:  # an adb server of its own: nothing attached
+        code, out, err = cli("scan", "--adb-port", str(server.port), "-f", "csv")
+    assert code == 3
+    assert rows_of(out) == []
+    assert "nothing was audited" in err

@@ -93,7 +93,7 @@ def test_empty_scan() -> None:
         ((Severity.CRITICAL,), (DeviceStatus.OFFLINE,), Severity.HIGH, 1),
         ((Severity.CRITICAL,), (), None, 0),
         ((Severity.CRITICAL,), (DeviceStatus.ERROR,), None, 3),
-        ((), (), Severity.HIGH, 0),
+        ((), (), Severity.HIGH, 3),  # no phone at all: nothing was checked, not a clean pass
     ],
 )
 def test_exit_codes(

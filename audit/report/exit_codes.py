@@ -11,7 +11,7 @@ from audit.results import DeviceStatus, ScanReport, Severity
 OK = 0  # every phone audited, no verdict at or above the threshold
 FINDINGS = 1  # some verdict at or above the threshold
 USAGE = 2  # bad command line or policy (decided by the CLI, never here)
-NOT_AUDITED = 3  # some phone could not be audited (or the scan was interrupted), no finding
+NOT_AUDITED = 3  # some phone could not be audited, none was scanned, or interrupted; no finding
 
 
 def exit_code(report: ScanReport, fail_on: Severity | None) -> int:
@@ -23,5 +23,7 @@ def exit_code(report: ScanReport, fail_on: Severity | None) -> int:
     if fail_on is not None and any(v.severity.at_least(fail_on) for d in report.devices for v in d.verdicts):
         return FINDINGS
     if report.interrupted or any(d.status is not DeviceStatus.AUDITED for d in report.devices):
+        return NOT_AUDITED
+    if not report.devices:  # nothing attached: a scan that checked nothing must not pass as clean
         return NOT_AUDITED
     return OK
