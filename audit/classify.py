@@ -19,7 +19,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import phonenumbers
 
@@ -365,10 +365,35 @@ def classify_device(
     for uid in user_ids(snapshot):
         user = snapshot.user(uid)
         work = user is not None and user.kind is UserKind.WORK_PROFILE
-        out.append(
-            classify_book(snapshot.address_book(uid), uid, policy, region, work_profile=work, cache=cache)
-        )
+        book = snapshot.address_book(uid)
+        if user is not None and user.kind is UserKind.CLONE:
+            book = readable_by_clone(book, snapshot.address_book(0))
+        out.append(classify_book(book, uid, policy, region, work_profile=work, cache=cache))
     return tuple(out)
+
+
+def readable_by_clone(own: AddressBook | None, owner: AddressBook | None) -> AddressBook | None:
+    """The address book an app in a clone user can read: its own, plus the owner's.
+
+    Clones share the owner's contacts by default (Samsung Dual Messenger unless "Use separate
+    contacts list" is on; Android 14 clone profiles redirect contacts queries to the parent;
+    Xiaomi/ColorOS vary), and which case applies cannot be read over adb. Uncertain means not
+    compliant, so a clone's WhatsApp is judged on both books. The owner's raw contact ids are
+    made negative so that contacts of the two books never merge. Messengers' own synced raw
+    contacts stay the clone's: they are the clone app's evidence, not the owner's.
+    """
+    if own is None or owner is None:
+        return None if own is None else replace(own, complete=False)
+    rows = own.rows + tuple(replace(r, raw_contact_id=-1 - r.raw_contact_id) for r in owner.rows)
+    messengers = messenger_packages()
+    shared = tuple((acct, n) for acct, n in owner.raw_contacts_by_account if acct not in messengers)
+    return replace(
+        own,
+        rows=rows,
+        complete=own.complete and owner.complete,
+        raw_contacts_by_account=own.raw_contacts_by_account + shared,
+        raw_contacts_known=own.raw_contacts_known and owner.raw_contacts_known,
+    )
 
 
 def explain_lines(counts: NumberCounts, lang: str = "en") -> list[str]:

@@ -344,3 +344,34 @@ def test_any_text_from_a_phone_classifies_without_raising_and_adds_up(
     assert counts.known
     assert counts.phone_numbers == len(values)
     assert_consistent(counts)
+
+
+def test_a_clone_user_is_judged_on_the_owners_book_too() -> None:
+    """Dual Messenger / XSpace / Android 14 clones read the owner's contacts by default."""
+    from judgement_fixtures import PRIVATE_1, PRIVATE_2, C, book, policy, snapshot
+
+    from audit.assess import audit_snapshot
+    from audit.classify import classify_device
+    from audit.snapshot import AndroidUser, UserKind
+
+    clone = AndroidUser(95, "DUAL_APP", 0x20001010, UserKind.CLONE, True)
+    owner_book = book(0, [C(phones=[PRIVATE_1], id=1), C(phones=[PRIVATE_2], orgs=["Acme AG"], id=2)])
+    # the clone's own book: one contact whose raw id collides with the owner's id 1
+    clone_book = book(95, [C(phones=[PRIVATE_1], emails=["x@example.de"], id=1)])
+    snap = snapshot(users=(snapshot().users[0], clone), books=(owner_book, clone_book))
+    counts = {c.user_id: c for c in classify_device(snap, policy())}
+    assert (counts[0].personal, counts[0].business) == (1, 1)
+    # PRIVATE_1 is a colleague through the clone's own contact's company e-mail; PRIVATE_2 is the
+    # owner's business contact: ids from the two books must not merge their evidence
+    assert (counts[95].colleague, counts[95].business, counts[95].personal) == (1, 1, 0)
+    assert counts[95].contacts == 3
+
+    from judgement_fixtures import app as make_app
+
+    granted = snapshot(apps=(make_app(user_id=95),), users=(snapshot().users[0], clone),
+                       books=(owner_book, book(95, [])))
+    (verdict,) = [v for v in audit_snapshot(granted, policy()).verdicts if v.user_id == 95]
+    assert verdict.severity.value == "critical", "an empty clone book must not hide the owner's book"
+
+    locked_owner = snapshot(users=(snapshot().users[0], clone), books=(book(0, [], complete=False), book(95, [])))
+    assert {c.user_id: c.known for c in classify_device(locked_owner, policy())}[95] is False
