@@ -126,6 +126,57 @@ def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+class AuditPool:
+    """Phones being audited, each in a daemon worker thread under its own wall-clock deadline.
+
+    Shared by the fleet scan and the station. Only the owning thread calls it. A worker stuck
+    past its deadline (plus GRACE_S) is dropped, which frees its slot, and reported as timed
+    out; if it ever finishes, its late result is ignored.
+    """
+
+    def __init__(self, host: AdbHost, policy: Policy, *, timeout: float, jobs: int) -> None:
+        from audit.classify import NumberCache
+
+        self._host, self._policy, self._timeout, self._jobs = host, policy, timeout, jobs
+        self._cache = NumberCache()  # one per pool: numbers repeated across phones are parsed once
+        self._done: queue.Queue[DeviceResult] = queue.Queue()
+        self._running: dict[str, float] = {}  # serial -> deadline
+
+    def __len__(self) -> int:
+        return len(self._running)
+
+    def __contains__(self, serial: object) -> bool:
+        return serial in self._running
+
+    @property
+    def full(self) -> bool:
+        return len(self._running) >= self._jobs
+
+    def start(self, serial: str) -> None:
+        self._running[serial] = deadline = time.monotonic() + self._timeout
+        threading.Thread(target=self._work, args=(serial, deadline), daemon=True, name=f"audit-{serial}").start()
+
+    def _work(self, serial: str, deadline: float) -> None:
+        self._done.put(audit_one(self._host, serial, self._policy, timeout=self._timeout, cache=self._cache,
+                                 deadline=deadline))
+
+    def wait(self, seconds: float) -> list[DeviceResult]:
+        """Results that arrive within ``seconds`` (or are there already), plus phones past their deadline."""
+        out: list[DeviceResult] = []
+        with contextlib.suppress(queue.Empty):
+            out.append(self._done.get(timeout=seconds))
+            while True:
+                out.append(self._done.get_nowait())
+        out = [r for r in out if self._running.pop(r.serial, None) is not None]
+        now = time.monotonic()
+        for serial, deadline in list(self._running.items()):
+            if now > deadline + GRACE_S:
+                del self._running[serial]
+                out.append(DeviceResult(serial, DeviceStatus.TIMEOUT, "no answer before the deadline (phone frozen)",
+                                        duration_s=self._timeout + GRACE_S))
+        return out
+
+
 def scan(
     host: AdbHost,
     policy: Policy,
@@ -138,8 +189,6 @@ def scan(
     ``stop`` (set on Ctrl-C by the CLI) prevents new phones from starting; phones already
     running get until their deadline, and the report holds every phone that finished.
     """
-    from audit.classify import NumberCache
-
     observer = observer or NullObserver()
     stop = stop or threading.Event()
     scan_id, scanned_at = new_scan_id(), utc_now()
@@ -164,18 +213,9 @@ def scan(
         observer.phone_finished(skipped)
 
     jobs = max(1, min(options.jobs or len(auditable) or 1, MAX_JOBS))
-    cache = NumberCache()
-    done: queue.Queue[DeviceResult] = queue.Queue()
-    # serial -> deadline of every phone being audited; only this thread touches it. A worker stuck
-    # past its deadline is dropped from it (freeing its slot) and reported as timed out; if it
-    # ever finishes, its late result is ignored.
-    running: dict[str, float] = {}
-
-    def worker(serial: str, deadline: float) -> None:
-        done.put(audit_one(host, serial, policy, timeout=options.timeout, cache=cache, deadline=deadline))
+    pool = AuditPool(host, policy, timeout=options.timeout, jobs=jobs)
 
     def finish(result: DeviceResult) -> None:
-        running.pop(result.serial, None)
         if result.serial not in results:
             results[result.serial] = result
             observer.phone_finished(result)
@@ -183,31 +223,23 @@ def scan(
     pending = list(auditable)
     interrupted = False
     try:
-        while pending or running:
-            while pending and len(running) < jobs and not stop.is_set():
+        while pending or len(pool):
+            while pending and not pool.full and not stop.is_set():
                 serial = pending.pop(0)
-                running[serial] = deadline = time.monotonic() + options.timeout
+                pool.start(serial)
                 observer.phone_started(serial)
-                threading.Thread(target=worker, args=(serial, deadline), daemon=True, name=f"audit-{serial}").start()
             if stop.is_set() and pending:
                 interrupted = True
                 pending.clear()
-            with contextlib.suppress(queue.Empty):
-                finish(done.get(timeout=0.1))
-            now = time.monotonic()
-            for serial, deadline in list(running.items()):
-                if now > deadline + GRACE_S:
-                    finish(DeviceResult(serial, DeviceStatus.TIMEOUT, "no answer before the deadline (phone frozen)",
-                                        duration_s=options.timeout + GRACE_S))
+            for result in pool.wait(0.1):
+                finish(result)
     except KeyboardInterrupt:
         interrupted = True
         stop.set()
         end = time.monotonic() + 2.0
-        while running and time.monotonic() < end:
-            try:
-                finish(done.get(timeout=0.1))
-            except queue.Empty:
-                continue
+        while len(pool) and time.monotonic() < end:
+            for result in pool.wait(0.1):
+                finish(result)
 
     ordered = tuple(results[s] for s in targets if s in results)
     return ScanReport(

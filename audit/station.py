@@ -9,17 +9,15 @@ A phone that freezes costs its own deadline, never the station.
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections.abc import Callable
 
 from audit.adb import AdbHost
-from audit.classify import NumberCache
 from audit.errors import AuditError
 from audit.policy import Policy
 from audit.results import DeviceResult, DeviceStatus
-from audit.scan import GRACE_S, MAX_JOBS, audit_one
+from audit.scan import MAX_JOBS, AuditPool
 
 POLL_S = 1.0
 
@@ -36,15 +34,10 @@ def run_station(
     on_started: Callable[[str], None] | None = None,
 ) -> int:
     """Run until ``stop`` is set; returns how many phones were audited. Never raises for a phone."""
-    cache = NumberCache()
-    done: queue.Queue[DeviceResult] = queue.Queue()
-    running: dict[str, float] = {}  # serial -> deadline
+    pool = AuditPool(host, policy, timeout=timeout, jobs=jobs)
     finished: set[str] = set()  # audited (or failed) while attached: not again until replugged
     reported_state: dict[str, str] = {}  # serial -> last non-device state reported
     audited = 0
-
-    def worker(serial: str, deadline: float) -> None:
-        done.put(audit_one(host, serial, policy, timeout=timeout, cache=cache, deadline=deadline))
 
     while not stop.is_set():
         try:
@@ -59,31 +52,18 @@ def run_station(
         for device in attached:
             if device.status is None:
                 reported_state.pop(device.serial, None)
-                if device.serial in running or device.serial in finished or len(running) >= jobs:
+                if device.serial in pool or device.serial in finished or pool.full:
                     continue
-                running[device.serial] = deadline = time.monotonic() + timeout
+                pool.start(device.serial)
                 if on_started is not None:
                     on_started(device.serial)
-                threading.Thread(target=worker, args=(device.serial, deadline), daemon=True,
-                                 name=f"station-{device.serial}").start()
-            elif reported_state.get(device.serial) != device.state and device.serial not in running:
+            elif reported_state.get(device.serial) != device.state and device.serial not in pool:
                 reported_state[device.serial] = device.state
                 on_result(DeviceResult(device.serial, device.status, f"{device.state}: {device.hint}"))
         end = time.monotonic() + poll_s
         while time.monotonic() < end and not stop.is_set():
-            try:
-                result = done.get(timeout=0.1)
-            except queue.Empty:
-                result = None
-            if result is not None and result.serial in running:
-                running.pop(result.serial)
+            for result in pool.wait(0.1):
                 finished.add(result.serial)
                 audited += result.status is DeviceStatus.AUDITED
                 on_result(result)
-            now = time.monotonic()
-            for serial, deadline in list(running.items()):
-                if now > deadline + GRACE_S:
-                    running.pop(serial)
-                    finished.add(serial)
-                    on_result(DeviceResult(serial, DeviceStatus.TIMEOUT, "no answer before the deadline (phone frozen)"))
     return audited

@@ -313,3 +313,36 @@ def test_a_scan_without_phones_is_not_a_clean_pass() -> None:
     assert code == 3
     assert rows_of(out) == []
     assert "nothing was audited" in err
+
+
+def test_jobs_bounds_how_many_phones_run_at_once(start_fleet) -> None:  # type: ignore[no-untyped-def]
+    from audit.adb import AdbHost
+    from audit.policy import load_policy
+    from audit.scan import ScanOptions, scan
+
+    fleet = start_fleet("nokia61-a8-mdm", "motog8-a10-colleagues", "pixel8-a14-critical")
+    running: set[str] = set()
+    most = 0
+
+    class Watch:
+        def phones_found(self, devices: object) -> None:
+            pass
+
+        def phone_started(self, serial: str) -> None:
+            nonlocal most
+            running.add(serial)
+            most = max(most, len(running))
+
+        def phone_finished(self, result: Any) -> None:
+            running.discard(result.serial)
+
+    def run(jobs: int) -> int:
+        nonlocal most
+        most = 0
+        report = scan(AdbHost(int(port_of(fleet))), load_policy(DEMO_POLICY),
+                      ScanOptions(serials=tuple(fleet.serials), jobs=jobs, timeout=30), Watch())
+        assert [d.status.value for d in report.devices] == ["audited"] * 3
+        return most
+
+    assert run(1) == 1
+    assert run(3) == 3
