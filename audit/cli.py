@@ -517,7 +517,7 @@ def fix(
     import time as _time
 
     from audit.adb import AdbHost
-    from audit.fix import apply_fix, find_target, plan_fix, read_phone
+    from audit.fix import apply_fix, find_target, fix_packages, plan_fix, read_phone
     from audit.messages import render
     from audit.policy import load_policy
     from audit.textsafe import clean
@@ -531,8 +531,7 @@ def fix(
     def body() -> int:
         pol = load_policy(policy)
         host = AdbHost.connect(adb_port)
-        packages = tuple(dict.fromkeys((*pol.audit_packages, *pol.alternative_packages, package)))
-        snapshot = read_phone(host, serial, packages, _time.monotonic() + timeout)
+        snapshot = read_phone(host, serial, fix_packages(pol, package), _time.monotonic() + timeout)
         before = find_target(snapshot, pol, user, package)
         steps = plan_fix(snapshot.info.sdk, user, package)
         say(before, "now")

@@ -97,6 +97,13 @@ def parse_steps(text: str, steps: Sequence[FixStep], nonce: str) -> tuple[StepRe
     return tuple(results)
 
 
+def fix_packages(policy: Policy, package: str) -> tuple[str, ...]:
+    """What to collect around a fix: the scan's packages, plus the one being fixed."""
+    from audit.scan import collect_packages
+
+    return tuple(dict.fromkeys((*collect_packages(policy), package)))
+
+
 def read_phone(transport: Transport, serial: str, packages: Sequence[str], deadline: float) -> DeviceSnapshot:
     return build_snapshot(serial, collect(transport, serial, packages, deadline=deadline), packages)
 
@@ -133,8 +140,7 @@ def apply_fix(
     nonce = secrets.token_hex(8)
     raw = transport.shell_bytes(serial, step_script(steps, nonce), deadline)
     results = parse_steps(raw.decode("utf-8", "replace"), steps, nonce)
-    packages = tuple(dict.fromkeys((*policy.audit_packages, *policy.alternative_packages, package)))
-    after_snapshot = read_phone(transport, serial, packages, time.monotonic() + timeout)
+    after_snapshot = read_phone(transport, serial, fix_packages(policy, package), time.monotonic() + timeout)
     after = verdict_for(after_snapshot, policy, user_id, package)
     app = next((a for a in after_snapshot.apps_in(user_id) if a.package == package), None)
     denied = app is not None and app.read_contacts is PermissionStatus.DENIED
