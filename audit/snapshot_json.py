@@ -60,6 +60,15 @@ def snapshot_to_dict(snapshot: DeviceSnapshot, *, show_numbers: bool = False) ->
     }
 
 
+def snapshot_json(snapshot: DeviceSnapshot, *, show_numbers: bool = False) -> str:
+    """The snapshot as indented JSON that is safe to print on a terminal (see ``json_safe``)."""
+    import json
+
+    from audit.textsafe import json_safe
+
+    return json_safe(json.dumps(snapshot_to_dict(snapshot, show_numbers=show_numbers), indent=2, ensure_ascii=False))
+
+
 def snapshot_lines(snapshot: DeviceSnapshot) -> list[str]:
     """A short human view: device, then per user its kind, book size and audited apps."""
     from audit.textsafe import clean
@@ -82,9 +91,9 @@ def snapshot_lines(snapshot: DeviceSnapshot) -> list[str]:
             mode = (op.effective_mode if op else None) or ("default" if app.appops_known else "unknown")
             flags = "|".join(app.read_contacts_flags) or "-"
             lines.append(
-                f"    {app.package}: installed={app.installed} enabled={app.enabled} "
+                f"    {clean(app.package)}: installed={app.installed} enabled={app.enabled} "
                 f"READ_CONTACTS={app.read_contacts.value} flags={flags} app-op={mode}"
             )
     for problem in snapshot.problems:
-        lines.append(f"  problem: {problem}")
+        lines.append(f"  problem: {clean(problem, 500)}")
     return lines

@@ -1,0 +1,86 @@
+"""`contact-audit station`: plug-and-audit, one line per phone as it finishes."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from audit.cli.common import EXIT_OK, AdbPort, HistoryOpt, Lang, LangOpt, PolicyOpt, TimeoutOpt, app, err, guard
+
+
+@app.command()
+def station(
+    policy: PolicyOpt = None,
+    history: HistoryOpt = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Do not record the results.")] = False,
+    name: Annotated[
+        str | None, typer.Option("--station", envvar="CONTACT_AUDIT_STATION", help="Station name (default: host name).")
+    ] = None,
+    lang: LangOpt = Lang.en,
+    timeout: TimeoutOpt = 60.0,
+    adb_port: AdbPort = None,
+) -> None:
+    """Plug-and-audit: audit every phone as it is plugged in, until Ctrl-C.
+
+    Prints one line per phone on stdout when its audit finishes (replug a phone to audit it
+    again), and records each phone's report in the history (JSON, counts only) unless
+    --no-history. Phones that cannot be audited get one line with the hint, once per state.
+    """
+    import signal
+    import socket as _socket
+    from datetime import datetime
+
+    from audit import __version__ as version
+    from audit.adb import AdbHost
+    from audit.history import default_dir, record
+    from audit.messages import render
+    from audit.policy import load_policy
+    from audit.results import DeviceResult, DeviceStatus, ScanReport
+    from audit.scan import new_scan_id, utc_now
+    from audit.station import run_station
+    from audit.textsafe import clean
+
+    def body() -> int:
+        pol = load_policy(policy)
+        host = AdbHost.connect(adb_port)
+        folder = None if no_history else (history or default_dir())
+        station_name = name or _socket.gethostname()
+        stop = threading.Event()
+        counts = {"phones": 0, "audited": 0}
+
+        def line(result: DeviceResult) -> None:
+            # Record first, then announce: once a line is on screen its history entry exists.
+            if folder is not None and result.status is not DeviceStatus.UNAUTHORIZED:
+                record(ScanReport(new_scan_id(), utc_now(), station_name, version, pol.name, pol.sha256, (result,)), folder)
+            counts["phones"] += 1
+            when = datetime.now().strftime("%H:%M:%S")
+            serial = clean(result.serial)
+            if result.status is DeviceStatus.AUDITED:
+                counts["audited"] += 1
+                model = clean(result.snapshot.info.model or "") if result.snapshot else ""
+                worst = max(result.verdicts, key=lambda v: v.severity.rank, default=None)
+                text = f"{worst.severity.value.upper()}: {render(worst.finding, lang.value)}" if worst else "no verdict"
+                typer.echo(f"{when}  {serial}  {model}: {text}")
+            else:
+                typer.echo(f"{when}  {serial}: not audited ({result.status.value}): {clean(result.error or '', 300)}")
+
+        def on_signal(signum: int, frame: object) -> None:
+            stop.set()
+
+        previous = signal.signal(signal.SIGTERM, on_signal)
+        err.print("station ready: plug in phones (USB debugging on); Ctrl-C to stop")
+        try:
+            run_station(host, pol, line, stop, timeout=timeout,
+                        on_started=lambda s: err.print(f"[dim]auditing {escape(clean(s))}...[/dim]"))
+        except KeyboardInterrupt:
+            stop.set()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        where = f"; history: {folder}" if folder is not None else ""
+        err.print(f"station stopped: {counts['audited']} audit(s) done, {counts['phones']} result(s){escape(where)}")
+        return EXIT_OK
+
+    raise typer.Exit(guard(body))
