@@ -360,6 +360,17 @@ class _Loader:
             return None
         return self.text(data, key, path)
 
+    def contact_value(self, data: Mapping[str, Any], key: str, path: str) -> str | None:
+        """A contact's free text: may span lines, as values typed on (or synced to) a phone do."""
+        if key not in data:
+            return None
+        value = data[key]
+        if not isinstance(value, str):
+            raise self.fail(_join(path, key), f"must be a string, not {type(value).__name__}")
+        if "\x00" in value:
+            raise self.fail(_join(path, key), "must not hold NUL")
+        return value
+
     def integer(self, data: Mapping[str, Any], key: str, path: str, default: int | None = None,
                 lo: int | None = None, hi: int | None = None) -> int:
         value = data.get(key, default)
@@ -573,7 +584,7 @@ class _Loader:
                     name=self.text(c, "name", cpath),
                     phones=self.strings(c, "phones", cpath),
                     emails=self.strings(c, "emails", cpath),
-                    organization=self.opt_text(c, "organization", cpath),
+                    organization=self.contact_value(c, "organization", cpath),
                     account_type=self.opt_text(c, "account_type", cpath),
                     account_name=self.opt_text(c, "account_name", cpath),
                     deleted=self.flag(c, "deleted", cpath, False),
