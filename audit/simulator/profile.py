@@ -48,6 +48,7 @@ class Faults:
     freeze_after_bytes: int | None = None  # transport: go silent after N output bytes
     latency_ms: int = 0  # every Android command stub sleeps this long first
     garbage_command: str | None = None  # this command prints garbage bytes/lines
+    trickle_ms: int = 0  # transport: stream data goes out one byte per WRTE, this many ms apart
 
 
 @dataclass(frozen=True)
@@ -504,7 +505,8 @@ class _Loader:
     def faults(self, data: Mapping[str, Any]) -> Faults:
         raw = self.table(
             data, "faults",
-            ("unauthorized", "no_answer", "drop_after_bytes", "freeze_after_bytes", "latency_ms", "garbage_command"),
+            ("unauthorized", "no_answer", "drop_after_bytes", "freeze_after_bytes", "latency_ms", "garbage_command",
+             "trickle_ms"),
             "faults",
         )
         garbage = self.opt_text(raw, "garbage_command", "faults")
@@ -517,6 +519,7 @@ class _Loader:
             freeze_after_bytes=self.opt_integer(raw, "freeze_after_bytes", "faults", lo=0),
             latency_ms=self.integer(raw, "latency_ms", "faults", 0, lo=0, hi=60_000),
             garbage_command=garbage,
+            trickle_ms=self.integer(raw, "trickle_ms", "faults", 0, lo=0, hi=60_000),
         )
 
     def users(self, data: Mapping[str, Any], sdk: int) -> tuple[User, ...]:
