@@ -12,6 +12,9 @@ Why not plain adbutils calls everywhere:
   starts a server on 5037 when it cannot connect; shell and sync therefore go over plain
   sockets to the server (``host:transport:SERIAL``), every operation bounded by the phone's
   remaining time. adbutils provides the bundled adb binary and ``adb connect``/``disconnect``.
+- A per-``recv`` timeout bounds silence, not time: a peer trickling one byte a second never
+  trips it. Every read therefore runs against one deadline for the whole exchange, and one
+  phone's output is capped (MAX_OUTPUT_BYTES) so a phone that never stops cannot fill memory.
 All adbutils and socket errors are wrapped into audit.errors at this boundary.
 """
 
@@ -32,6 +35,8 @@ from audit.errors import AdbUnavailable, DeviceError
 from audit.results import DeviceStatus
 
 DEFAULT_PORT = 5037
+# A whole collection is a few MB even for 20,000 contacts; past this a phone is broken or hostile.
+MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 _HINTS = {
     DeviceStatus.UNAUTHORIZED: "unlock the phone and accept the RSA key prompt (\"Allow USB debugging\")",
     DeviceStatus.NO_PERMISSIONS: "the host may not open the USB device: install udev rules or run as a member of plugdev",
@@ -174,16 +179,23 @@ class AdbHost:
         return AdbClient(host="127.0.0.1", port=self.port, socket_timeout=socket_timeout or self._socket_timeout)
 
     def _host_query(self, service: str) -> str:
+        """One request to the server itself, answered in full within ``socket_timeout``."""
+        deadline = time.monotonic() + self._socket_timeout
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=self._socket_timeout) as sock:
                 payload = service.encode()
                 sock.sendall(b"%04x" % len(payload) + payload)
-                status = _recv_exact(sock, 4)
+                status = _recv_exact(sock, 4, deadline)
                 if status != b"OKAY":
-                    length = int(_recv_exact(sock, 4), 16)
-                    raise AdbUnavailable(f"adb server refused {service}: {_recv_exact(sock, length).decode()[:200]}")
-                length = int(_recv_exact(sock, 4), 16)
-                return _recv_exact(sock, length).decode("utf-8", "replace")
+                    length = int(_recv_exact(sock, 4, deadline), 16)
+                    reason = _recv_exact(sock, min(length, 4096), deadline).decode("utf-8", "replace")
+                    raise AdbUnavailable(f"adb server refused {service}: {' '.join(reason.split())[:200]}")
+                length = int(_recv_exact(sock, 4, deadline), 16)
+                return _recv_exact(sock, length, deadline).decode("utf-8", "replace")
+        except DeadlineExceeded:
+            raise AdbUnavailable(
+                f"adb server on port {self.port} did not answer within {self._socket_timeout:g}s"
+            ) from None
         except (OSError, ValueError) as exc:
             raise AdbUnavailable(f"adb server on port {self.port} did not answer: {exc}") from None
 
@@ -216,10 +228,10 @@ class AdbHost:
                 payload = request.encode()
                 sock.settimeout(_remaining(deadline))
                 sock.sendall(b"%04x" % len(payload) + payload)
-                status = _recv_exact(sock, 4)
+                status = _recv_exact(sock, 4, deadline)
                 if status != b"OKAY":
-                    length = int(_recv_exact(sock, 4), 16) if status == b"FAIL" else 0
-                    reason = _recv_exact(sock, min(length, 4096)).decode("utf-8", "replace") if length else ""
+                    length = int(_recv_exact(sock, 4, deadline), 16) if status == b"FAIL" else 0
+                    reason = _recv_exact(sock, min(length, 4096), deadline).decode("utf-8", "replace") if length else ""
                     raise _wrap(OSError(reason or f"unexpected answer {status!r}"), deadline, service.split(":")[0])
             return sock
         except BaseException:
@@ -242,34 +254,36 @@ class AdbHost:
                 frames.append(b"DONE" + int(time.time()).to_bytes(4, "little"))
                 sock.settimeout(_remaining(deadline))
                 sock.sendall(b"".join(frames))
-                reply = _recv_exact(sock, 8)
+                reply = _recv_exact(sock, 8, deadline)
                 if reply[:4] != b"OKAY":
                     length = int.from_bytes(reply[4:8], "little")
-                    reason = _recv_exact(sock, min(length, 4096)).decode("utf-8", "replace") if reply[:4] == b"FAIL" else ""
+                    reason = (_recv_exact(sock, min(length, 4096), deadline).decode("utf-8", "replace")
+                              if reply[:4] == b"FAIL" else "")
                     raise DeviceError(DeviceStatus.ERROR.value, f"push to the phone failed: {' '.join(reason.split())[:200]}")
                 sock.sendall(b"QUIT" + (0).to_bytes(4, "little"))
         except (OSError, ValueError) as exc:
             raise _wrap(exc, deadline, "push") from None
 
-    def shell_bytes(self, serial: str, command: str, deadline: float) -> bytes:
+    def shell_bytes(self, serial: str, command: str, deadline: float, *, limit: int = MAX_OUTPUT_BYTES) -> bytes:
         """Run ``command`` (shell v1) and stream its output into memory until EOF or the deadline.
 
         Truncation is not detected here (v1 cannot tell a drop from an end); callers put an
-        end marker into the output.
+        end marker into the output. More than ``limit`` bytes is an error, not a longer read.
         """
         try:
             with contextlib.closing(self._open_service(serial, "shell:" + command, deadline)) as sock:
                 buf = bytearray()
                 while True:
-                    sock.settimeout(min(_remaining(deadline), 5.0))
-                    try:
-                        chunk = sock.recv(262144)
-                    except TimeoutError:
-                        _remaining(deadline)  # raises once the deadline has passed
-                        continue
+                    sock.settimeout(_remaining(deadline))  # raises once the deadline has passed
+                    chunk = sock.recv(262144)
                     if not chunk:
                         return bytes(buf)
                     buf += chunk
+                    if len(buf) > limit:
+                        raise DeviceError(
+                            DeviceStatus.ERROR.value,
+                            f"the phone's output passed {_size(limit)}; not read further (phone broken or hostile)",
+                        )
         except (OSError, ValueError) as exc:
             raise _wrap(exc, deadline, "shell") from None
 
@@ -304,14 +318,23 @@ def _wrap(exc: BaseException, deadline: float, what: str) -> DeviceError:
     return DeviceError(DeviceStatus.ERROR.value, f"{what} failed: {text}")
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
+def _recv_exact(sock: socket.socket, n: int, deadline: float) -> bytes:
+    """``n`` bytes, all of them before ``deadline`` (DeadlineExceeded otherwise), however they trickle."""
     buf = bytearray()
     while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
+        sock.settimeout(_remaining(deadline))
+        try:
+            chunk = sock.recv(n - len(buf))
+        except TimeoutError:
+            raise DeadlineExceeded() from None
         if not chunk:
             raise OSError("connection closed by the adb server")
         buf += chunk
     return bytes(buf)
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20} MiB" if n % 2**20 == 0 else f"{n} bytes"
 
 
 def bundled_adb() -> Path:

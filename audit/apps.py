@@ -15,7 +15,8 @@ from importlib import resources
 from audit.errors import PolicyError
 
 # Android package names: dot-separated Java identifiers (ASCII letters, digits, underscore).
-PACKAGE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$")
+# Always fullmatch: "$" would also match before a trailing "\n", which splits a shell line.
+PACKAGE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+")
 ROLES = ("audited", "alternative", "messenger")
 
 
@@ -27,7 +28,7 @@ class KnownApp:
 
 
 def is_package_name(name: str) -> bool:
-    return len(name) <= 255 and PACKAGE_RE.match(name) is not None
+    return len(name) <= 255 and PACKAGE_RE.fullmatch(name) is not None
 
 
 def require_package_name(name: str, where: str) -> str:

@@ -80,12 +80,12 @@ def step_script(steps: Sequence[FixStep], nonce: str) -> str:
 
 
 def parse_steps(text: str, steps: Sequence[FixStep], nonce: str) -> tuple[StepResult, ...]:
-    marker = re.compile(rf"^@@{nonce} step (\d+) rc=(\d+)$")
+    marker = re.compile(rf"@@{nonce} step ([0-9]+) rc=([0-9]+)")
     results: list[StepResult] = []
     buffer: list[str] = []
     seen: dict[int, tuple[int, str]] = {}
     for line in text.replace("\r\n", "\n").split("\n"):
-        match = marker.match(line.strip())
+        match = marker.fullmatch(line.strip())
         if match:
             seen[int(match.group(1))] = (int(match.group(2)), " ".join(" ".join(buffer).split())[:300])
             buffer = []

@@ -46,7 +46,7 @@ class PhoneRecord:
     serial: str
     model: str
     status: str
-    worst: str  # worst severity, or "" when not audited
+    worst: str  # worst severity; "unknown" when the phone was not audited
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,9 @@ def _scan(name: str, doc: dict[str, Any]) -> ScanRecord:
     phones = []
     for device in doc["devices"]:
         severities = [Severity(v["severity"]) for v in device.get("verdicts") or ()]
-        worst = max(severities, key=lambda s: s.rank).value if severities else ""
+        if device["status"] != "audited" or not severities:
+            severities = [Severity.UNKNOWN]  # as devices[].severity says; older reports lack that key
+        worst = max(severities, key=lambda s: s.rank).value
         info = device.get("info") or {}
         phones.append(PhoneRecord(str(device["serial"]), str(info.get("model") or ""), str(device["status"]), worst))
     return ScanRecord(name, str(doc["scan_id"]), str(doc["scanned_at"]), str(doc.get("station") or ""), tuple(phones))

@@ -62,11 +62,12 @@ BUILTIN_FREEMAIL_DOMAINS = frozenset(
 )
 
 _DOMAIN_LABEL = r"[^\W_](?:[^\W_]|-)*"
-_DOMAIN_RE = re.compile(rf"^(?=.{{1,253}}$){_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+$")
-_ACCOUNT_TYPE_RE = re.compile(r"^[!-~]{1,255}$")  # printable ASCII, no spaces
-_PREFIX_CHARS_RE = re.compile(r"^\+?[0-9 ()./-]+$")
+# Validators are used with fullmatch: "$" would also accept a trailing "\n".
+_DOMAIN_RE = re.compile(rf"(?=.{{1,253}}\Z){_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+")
+_ACCOUNT_TYPE_RE = re.compile(r"[!-~]{1,255}")  # printable ASCII, no spaces
+_PREFIX_CHARS_RE = re.compile(r"\+?[0-9 ()./-]+")
 _PREFIX_NOISE = re.compile(r"[ ()./-]")
-_COLLEAGUE_CHARS_RE = re.compile(r"^\+?[0-9 ()./\u00a0-]+$")
+_COLLEAGUE_CHARS_RE = re.compile(r"\+?[0-9 ()./\u00a0-]+")
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,7 @@ def _string_list(
 
 def _domain(where: str, value: str) -> str:
     domain = value.strip().lower().removeprefix("@").rstrip(".")
-    if not _DOMAIN_RE.match(domain):
+    if not _DOMAIN_RE.fullmatch(domain):
         raise PolicyError(f"{where}: not an e-mail domain (expected e.g. example.de)")
     return domain
 
@@ -275,7 +276,7 @@ def _package(where: str, value: str) -> str:
 
 
 def _account_type(where: str, value: str) -> str:
-    if not _ACCOUNT_TYPE_RE.match(value):
+    if not _ACCOUNT_TYPE_RE.fullmatch(value):
         raise PolicyError(f"{where}: not an account type (printable text without spaces expected)")
     return value
 
@@ -293,7 +294,7 @@ def _prefix(where: str, value: str, region: str | None) -> str:
     """The E.164 form of a number prefix ("+49 5232 980", "0049 5232 980", or national with a region)."""
     bad = f"{where}: not a phone number prefix"
     text = value.strip()
-    if not text or not _PREFIX_CHARS_RE.match(text):
+    if not text or not _PREFIX_CHARS_RE.fullmatch(text):
         raise PolicyError(bad)
     international = text.startswith("+") or text.startswith("00")
     if international:
@@ -378,7 +379,7 @@ def parse_colleagues(text: str, region: str | None, where: str = "colleagues fil
 def _colleague_number(cell: str, region: str | None, where: str) -> str:
     if region is None and not cell.startswith("+"):
         raise PolicyError(f"{where}: number without +country code; set numbers.default_region or write +49...")
-    if not _COLLEAGUE_CHARS_RE.match(cell):
+    if not _COLLEAGUE_CHARS_RE.fullmatch(cell):
         # phonenumbers would read letters as a keypad (vanity) number and skip other junk: a
         # curated list with either is more likely garbled than meant
         raise PolicyError(f"{where}: not a phone number (only digits, +, spaces and ()-./ are allowed)")

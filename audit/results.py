@@ -158,9 +158,11 @@ class DeviceResult:
     duration_s: float = 0.0
 
     @property
-    def worst(self) -> Severity | None:
-        if not self.verdicts:
-            return None
+    def worst(self) -> Severity:
+        """The phone's worst severity; ``UNKNOWN`` when it was not audited or has no verdict: a
+        phone nobody could judge is never milder than a finding."""
+        if self.status is not DeviceStatus.AUDITED or not self.verdicts:
+            return Severity.UNKNOWN
         return max((v.severity for v in self.verdicts), key=lambda s: s.rank)
 
 

@@ -8,12 +8,13 @@ the CLI's business, so the core stays silent and testable.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import queue
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
@@ -126,21 +127,37 @@ def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+AuditFunction = Callable[..., DeviceResult]
+
+
 class AuditPool:
     """Phones being audited, each in a daemon worker thread under its own wall-clock deadline.
 
     Shared by the fleet scan and the station. Only the owning thread calls it. A worker stuck
-    past its deadline (plus GRACE_S) is dropped, which frees its slot, and reported as timed
-    out; if it ever finishes, its late result is ignored.
+    past its deadline (plus ``grace``) is dropped, which frees its slot, and reported as timed
+    out; if it ever finishes, its late result is ignored. Results are matched to runs by a token
+    per run, not by serial: a phone abandoned and plugged in again must get the result of its new
+    run, never the late one of the run it was abandoned in.
     """
 
-    def __init__(self, host: AdbHost, policy: Policy, *, timeout: float, jobs: int) -> None:
+    def __init__(
+        self,
+        host: AdbHost,
+        policy: Policy,
+        *,
+        timeout: float,
+        jobs: int,
+        grace: float = GRACE_S,
+        audit: AuditFunction = audit_one,
+    ) -> None:
         from audit.classify import NumberCache
 
         self._host, self._policy, self._timeout, self._jobs = host, policy, timeout, jobs
+        self._grace, self._audit = grace, audit
         self._cache = NumberCache()  # one per pool: numbers repeated across phones are parsed once
-        self._done: queue.Queue[DeviceResult] = queue.Queue()
-        self._running: dict[str, float] = {}  # serial -> deadline
+        self._done: queue.Queue[tuple[int, DeviceResult]] = queue.Queue()
+        self._running: dict[str, tuple[int, float]] = {}  # serial -> (run token, deadline)
+        self._tokens = itertools.count(1)
 
     def __len__(self) -> int:
         return len(self._running)
@@ -153,27 +170,38 @@ class AuditPool:
         return len(self._running) >= self._jobs
 
     def start(self, serial: str) -> None:
-        self._running[serial] = deadline = time.monotonic() + self._timeout
-        threading.Thread(target=self._work, args=(serial, deadline), daemon=True, name=f"audit-{serial}").start()
+        if serial in self._running:
+            raise ValueError(f"internal: {serial!r} is already being audited")
+        token = next(self._tokens)
+        deadline = time.monotonic() + self._timeout
+        self._running[serial] = (token, deadline)
+        threading.Thread(target=self._work, args=(serial, token, deadline), daemon=True,
+                         name=f"audit-{serial}").start()
 
-    def _work(self, serial: str, deadline: float) -> None:
-        self._done.put(audit_one(self._host, serial, self._policy, timeout=self._timeout, cache=self._cache,
-                                 deadline=deadline))
+    def _work(self, serial: str, token: int, deadline: float) -> None:
+        result = self._audit(self._host, serial, self._policy, timeout=self._timeout, cache=self._cache,
+                             deadline=deadline)
+        self._done.put((token, replace(result, serial=serial)))
 
     def wait(self, seconds: float) -> list[DeviceResult]:
         """Results that arrive within ``seconds`` (or are there already), plus phones past their deadline."""
-        out: list[DeviceResult] = []
+        arrived: list[tuple[int, DeviceResult]] = []
         with contextlib.suppress(queue.Empty):
-            out.append(self._done.get(timeout=seconds))
+            arrived.append(self._done.get(timeout=seconds))
             while True:
-                out.append(self._done.get_nowait())
-        out = [r for r in out if self._running.pop(r.serial, None) is not None]
+                arrived.append(self._done.get_nowait())
+        out: list[DeviceResult] = []
+        for token, result in arrived:
+            run = self._running.get(result.serial)
+            if run is not None and run[0] == token:  # else: a run already reported as timed out
+                del self._running[result.serial]
+                out.append(result)
         now = time.monotonic()
-        for serial, deadline in list(self._running.items()):
-            if now > deadline + GRACE_S:
+        for serial, (_, deadline) in list(self._running.items()):
+            if now > deadline + self._grace:
                 del self._running[serial]
                 out.append(DeviceResult(serial, DeviceStatus.TIMEOUT, "no answer before the deadline (phone frozen)",
-                                        duration_s=self._timeout + GRACE_S))
+                                        duration_s=self._timeout + self._grace))
         return out
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_ATTR = re.compile(r"^([a-z]+)=([A-Za-z0-9_.]+)$")
-_NAME = re.compile(r"^[a-z][a-z-]*$")
+_ATTR = re.compile(r"([a-z]+)=([A-Za-z0-9_.]+)")  # fullmatch
+_NAME = re.compile(r"[a-z][a-z-]*")  # fullmatch
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def split_sections(text: str, nonce: str) -> Collection:
                 sections.append(Section(current[0], current[1], "\n".join(body), None))
             name = words[1]
             attrs = tuple(_split_attr(w) for w in words[2:])
-            if not _NAME.match(name) or any(a is None for a in attrs):
+            if not _NAME.fullmatch(name) or any(a is None for a in attrs):
                 current = None
                 problem = problem or "malformed section header"
                 continue
@@ -115,7 +115,7 @@ def split_sections(text: str, nonce: str) -> Collection:
 
 
 def _split_attr(word: str) -> tuple[str, str] | None:
-    m = _ATTR.match(word)
+    m = _ATTR.fullmatch(word)
     return (m.group(1), m.group(2)) if m else None
 
 

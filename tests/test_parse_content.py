@@ -38,18 +38,44 @@ def test_a_value_with_a_newline_continues_on_the_next_line():
     assert len(rows.data) == 4
 
 
-def test_a_value_that_looks_like_a_row_marker_is_not_a_row():
+def test_a_value_that_merely_holds_row_is_part_of_the_value():
     text = (
         "Row: 0 raw_contact_id=1, mimetype=vnd.android.cursor.item/organization, account_type=NULL,"
-        " data1=Firma\nRow: 7 raw_contact_id=99, mimetype=x, account_type=y, data1=z\n"
+        " data1=Firma\nRow: 7 Abteilung\n"
         "Row: 1 raw_contact_id=2, mimetype=vnd.android.cursor.item/phone_v2, account_type=NULL, data1=+49 30 90182001"
     )
     rows = parse_contacts(text)
     assert rows.complete
-    assert [(d.raw_contact_id, d.value) for d in rows.data] == [
-        (1, "Firma\nRow: 7 raw_contact_id=99, mimetype=x, account_type=y, data1=z"),
-        (2, "+49 30 90182001"),
-    ]
+    assert [(d.raw_contact_id, d.value) for d in rows.data] == [(1, "Firma\nRow: 7 Abteilung"), (2, "+49 30 90182001")]
+
+
+PHONE = "vnd.android.cursor.item/phone_v2"
+ORG = "vnd.android.cursor.item/organization"
+
+
+def test_a_value_posing_as_the_next_row_cannot_hide_the_real_one():
+    """The issue's case: an organisation holding ``\nRow: 1 ...`` swallowed the real row 1."""
+    text = (
+        f"Row: 0 raw_contact_id=1, mimetype={ORG}, account_type=NULL, data1=Firma\n"
+        f"Row: 1 raw_contact_id=1, mimetype={ORG}, account_type=NULL, data1=x\n"
+        f"Row: 1 raw_contact_id=2, mimetype={PHONE}, account_type=NULL, data1=+49 30 90182001\n"
+        f"Row: 2 raw_contact_id=3, mimetype={PHONE}, account_type=NULL, data1=+49 30 90182002\n"
+    )
+    rows = parse_contacts(text)
+    assert not rows.complete
+    assert any("out of sequence" in p for p in rows.problems)
+
+
+@pytest.mark.parametrize("number", ["0", "2", "7", "1000"])
+def test_a_row_line_with_a_skipped_or_repeated_number_makes_the_answer_unknown(number):
+    text = (
+        f"Row: 0 raw_contact_id=1, mimetype={ORG}, account_type=NULL, data1=Firma\n"
+        f"Row: {number} raw_contact_id=9, mimetype={PHONE}, account_type=NULL, data1=+49 30 90182009\n"
+        f"Row: 1 raw_contact_id=2, mimetype={PHONE}, account_type=NULL, data1=+49 30 90182001"
+    )
+    assert not parse_contacts(text).complete
+    raw = parse_raw_contacts(f"Row: 0 account_type=com.google\nRow: {number} account_type=x\nRow: 1 account_type=NULL")
+    assert not raw.known
 
 
 def test_null_values_and_other_mimetypes_are_skipped():

@@ -35,7 +35,7 @@ ALLOWED = {
     "contacts_permission": {"granted", "denied", "install_time", "not_requested", "unknown", ""},
     "uploads_third_party": {"yes", "possible", "no", "unknown", ""},
     "past_upload": {"yes", "no", "unknown", ""},
-    "severity": {"critical", "high", "medium", "low", "ok", "unknown", ""},
+    "severity": {"critical", "high", "medium", "low", "ok", "unknown"},
     "app_enabled": {"true", "false", ""},
 }
 COUNT_COLUMNS = [
@@ -85,7 +85,14 @@ def test_skipped_phone_row_has_status_and_error_and_nothing_else() -> None:
     assert skipped["device_error"] == "accept the USB debugging prompt"
     scan_columns = {"schema_version", "tool_version", "scan_id", "scanned_at", "station"}
     filled = {k for k, v in skipped.items() if v}
-    assert filled == scan_columns | {"serial", "device_status", "device_error"}
+    assert filled == scan_columns | {"serial", "device_status", "device_error", "severity"}
+
+
+@pytest.mark.parametrize("status", [s for s in DeviceStatus if s is not DeviceStatus.AUDITED])
+def test_a_phone_that_was_not_audited_has_severity_unknown(status: DeviceStatus) -> None:
+    """A spreadsheet filtered by severity must never hide a phone nobody could read."""
+    rows = parse(render_csv(scan(device("SIMX0001", status=status, error="why"))))
+    assert [(r["serial"], r["device_status"], r["severity"]) for r in rows] == [("SIMX0001", status.value, "unknown")]
 
 
 def test_every_enum_value_lands_in_its_allowed_set() -> None:

@@ -20,6 +20,7 @@ from audit import messages
 from audit.report import render
 from audit.report.csv_report import neutralise, render_csv
 from audit.report.json_report import render_json, report_document
+from audit.results import DeviceStatus, Severity
 from audit.snapshot import AndroidUser, DeviceInfo, UserKind
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "report-schema.md"
@@ -181,6 +182,26 @@ def test_skipped_phone_has_status_error_and_no_facts() -> None:
         None,
     )
     assert skipped["users"] == skipped["verdicts"] == []
+    assert skipped["severity"] == "unknown"
+
+
+def test_each_phone_carries_its_worst_severity_and_unknown_when_not_audited() -> None:
+    doc = json.loads(render_json(fleet()))
+    assert [(d["status"], d["severity"]) for d in doc["devices"]] == [
+        ("audited", "critical"),
+        ("audited", "high"),
+        ("unauthorized", "unknown"),
+        ("offline", "unknown"),
+        ("audited", "ok"),
+    ]
+
+
+def test_a_fleet_with_a_phone_not_audited_is_not_worst_ok() -> None:
+    report = scan(device("SIMA0001", verdict(0, severity=Severity.OK)),
+                  device("SIMB0002", status=DeviceStatus.TIMEOUT, error="no answer"))
+    doc = json.loads(render_json(report))
+    assert doc["summary"]["worst_severity"] == "unknown"
+    assert validate(doc, schema()) == []
 
 
 def test_device_strings_stay_data_even_when_hostile() -> None:
@@ -228,7 +249,7 @@ def json_value_for(column: str, dev: dict[str, Any], v: dict[str, Any] | None, d
     if column in info:
         return dev["info"][info[column]] if dev["info"] else None
     if v is None:
-        return None
+        return dev["severity"] if column == "severity" else None
     if column in ("finding", "remediation"):
         return v[column]["text"]
     if column in ("permission_flags", "alternatives"):

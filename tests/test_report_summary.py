@@ -21,6 +21,16 @@ def test_fleet_summary_counts() -> None:
     assert summary.phones_exposing == 2
 
 
+def test_a_phone_not_audited_makes_the_worst_severity_unknown_or_worse() -> None:
+    ok_phone = device("SIMA0001", verdict(0, severity=Severity.OK))
+    lost = device("SIMB0002", status=DeviceStatus.OFFLINE, error="gone")
+    assert summarize(scan(ok_phone)).worst is Severity.OK
+    assert summarize(scan(ok_phone, lost)).worst is Severity.UNKNOWN
+    assert summarize(scan(lost)).worst is Severity.UNKNOWN
+    critical = device("SIMC0003", verdict(0, severity=Severity.CRITICAL))
+    assert summarize(scan(ok_phone, lost, critical)).worst is Severity.CRITICAL
+
+
 def test_exposed_numbers_are_deduplicated_across_phones_and_users() -> None:
     # Phone A: user 0 exposes 0..5, phone B: user 0 exposes 0, 1, 50, 51 -> 8 distinct.
     summary = summarize(fleet())

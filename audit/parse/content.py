@@ -4,7 +4,9 @@
 ``, `` and newlines. The collector therefore asks for the free-text column LAST, and a row is
 split on the known ``, <col>=`` markers in projection order; whatever follows the last marker,
 up to the next ``Row: <n+1> <first col>=`` line, is the last value. Rows are numbered from 0
-without gaps, which is what tells a new row from a value that merely contains ``Row:``.
+without gaps, which is what tells a new row from a value that merely contains ``Row:``. A
+row-shaped line with any other number (repeated or skipped) makes the answer unknown: a value
+holding ``\nRow: 1 raw_contact_id=...`` would otherwise pose as row 1 and swallow the real one.
 ``NULL`` is a database NULL. ``No result found.`` is an empty answer; an error
 (``Error while accessing provider:...`` and a stack trace, before or after rows), an
 unreadable line or a malformed row makes the answer unknown, never empty. Linear in the size
@@ -63,6 +65,7 @@ def parse_rows(text: str, columns: Sequence[str]) -> ContentRows:
     no_result = False
     error = False
     stray = 0
+    misnumbered = 0
     current: list[str] | None = None
     for line in text.split("\n"):
         if line.startswith(expected_prefix):
@@ -71,6 +74,8 @@ def parse_rows(text: str, columns: Sequence[str]) -> ContentRows:
             expected += 1
             expected_prefix = f"Row: {expected} {first}"
             continue
+        if _is_row_line(line, first):
+            misnumbered += 1  # kept in the value as printed, but the answer is no longer whole
         if line.startswith(PROVIDER_ERROR):
             error = True
         if current is not None:
@@ -94,11 +99,21 @@ def parse_rows(text: str, columns: Sequence[str]) -> ContentRows:
         problems.append(f"the query output has {stray} line(s) that are not rows")
     if malformed:
         problems.append(f"{malformed} row(s) could not be read")
+    if misnumbered:
+        problems.append(f"{misnumbered} row(s) are out of sequence (a value may hide rows)")
     if no_result and raw_rows:
         problems.append("the query output has rows and says it has none")
     if not raw_rows and not no_result and not error and not stray:
         problems.append("the query printed nothing")
     return ContentRows(not problems, tuple(rows), tuple(problems))
+
+
+def _is_row_line(line: str, first: str) -> bool:
+    """``Row: <n> <first col>=``, whatever ``n`` is."""
+    if not line.startswith("Row: "):
+        return False
+    number, sep, rest = line[len("Row: "):].partition(" ")
+    return bool(sep) and number.isascii() and number.isdigit() and rest.startswith(first)
 
 
 def _split_row(body: str, first: str, markers: list[str]) -> tuple[str | None, ...] | None:

@@ -12,8 +12,8 @@ import re
 from audit.snapshot import DeviceInfo
 
 _PROP = re.compile(r"^\[([^\]\[]*)\]: \[(.*)$")
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
-_LOCALE_PART = re.compile(r"^[A-Za-z0-9-]{1,20}$")
+_COUNTRY = re.compile(r"[A-Za-z]{2}")  # fullmatch
+_LOCALE_PART = re.compile(r"[A-Za-z0-9-]{1,20}")  # fullmatch
 
 
 def parse_properties(text: str) -> dict[str, str]:
@@ -67,7 +67,7 @@ def sim_country(value: str) -> str | None:
     for part in value.split(","):
         part = part.strip()
         if part:
-            return part.upper() if _COUNTRY.match(part) else None
+            return part.upper() if _COUNTRY.fullmatch(part) else None
     return None
 
 
@@ -77,11 +77,11 @@ def _locale(props: dict[str, str]) -> str | None:
     for key in ("persist.sys.locale", "ro.product.locale"):
         value = props.get(key, "").strip()
         if value:
-            return value if _LOCALE_PART.match(value) else None
+            return value if _LOCALE_PART.fullmatch(value) else None
     language = props.get("ro.product.locale.language", "").strip()
     region = props.get("ro.product.locale.region", "").strip()
-    if language and _LOCALE_PART.match(language):
-        if region and _LOCALE_PART.match(region):
+    if language and _LOCALE_PART.fullmatch(language):
+        if region and _LOCALE_PART.fullmatch(region):
             return f"{language}-{region}"
         return language
     return None

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 # Like audit.apps.PACKAGE_RE, but a listing also holds the one-word framework package "android".
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*")  # fullmatch
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def _parse_entry(rest: str) -> PackageEntry | None:
     path: str | None = None
     if "=" in first:
         path, _, first = first.rpartition("=")
-    if len(first) > 255 or not _NAME.match(first):
+    if len(first) > 255 or not _NAME.fullmatch(first):
         return None
     version_code: int | None = None
     installer: str | None = None

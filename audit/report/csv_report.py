@@ -93,7 +93,8 @@ def records(report: ScanReport, lang: str = "en") -> list[dict[str, str]]:
     for device in report.devices:
         base = _scan_cells(report) | _device_cells(device)
         if not device.verdicts:
-            rows.append({c: base.get(c, "") for c in COLUMNS})
+            # never an empty severity: a spreadsheet filtered by severity must still show the phone
+            rows.append({c: base.get(c, "") for c in COLUMNS} | {"severity": device.worst.value})
             continue
         for verdict in device.verdicts:
             row = base | _verdict_cells(verdict, lang)

@@ -81,6 +81,7 @@ def _device(device: DeviceResult, lang: str) -> Json:
         "users": _users(device),
         "alternatives": list(device.alternatives),
         "verdicts": [_verdict(v, lang) for v in device.verdicts],
+        "severity": device.worst.value,
     }
 
 

@@ -67,7 +67,8 @@ def summarize(report: ScanReport) -> FleetSummary:
         phones_exposing += device_exposes
         complete = complete and device_complete
     verdicts = sum(severity_counts.values())
-    worst = max((v.severity for d in report.devices for v in d.verdicts), key=lambda s: s.rank, default=None)
+    # A phone that was not audited counts as UNKNOWN: a fleet with a gap is never "worst: ok".
+    worst = max((d.worst for d in report.devices), key=lambda s: s.rank, default=None)
     return FleetSummary(
         phones=len(report.devices),
         audited=audited,

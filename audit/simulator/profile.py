@@ -28,11 +28,12 @@ MIN_SDK, MAX_SDK = 23, 36
 USER_KINDS = ("owner", "work_profile", "secure_folder", "clone", "secondary", "guest", "other")
 ANDROID_COMMANDS = ("getprop", "pm", "cmd", "dumpsys", "appops", "content", "settings", "id", "whoami")
 MAX_GENERATED = 250_000
-_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$")
-_CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
-_OP = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_PROP = re.compile(r"^[A-Za-z0-9_.\-]+$")
-_COMMAND = re.compile(r"^[a-z][a-z0-9_.\-]*$")
+# Used with fullmatch: "$" would also accept a trailing "\n".
+_DURATION = re.compile(r"(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m(?!s))?(?:([0-9]+)s)?(?:([0-9]+)ms)?")
+_CLOCK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+_OP = re.compile(r"[A-Z][A-Z0-9_]*")
+_PROP = re.compile(r"[A-Za-z0-9_.\-]+")
+_COMMAND = re.compile(r"[a-z][a-z0-9_.\-]*")
 
 
 class ProfileError(AuditError):
@@ -47,6 +48,7 @@ class Faults:
     freeze_after_bytes: int | None = None  # transport: go silent after N output bytes
     latency_ms: int = 0  # every Android command stub sleeps this long first
     garbage_command: str | None = None  # this command prints garbage bytes/lines
+    trickle_ms: int = 0  # transport: stream data goes out one byte per WRTE, this many ms apart
 
 
 @dataclass(frozen=True)
@@ -359,6 +361,17 @@ class _Loader:
             return None
         return self.text(data, key, path)
 
+    def contact_value(self, data: Mapping[str, Any], key: str, path: str) -> str | None:
+        """A contact's free text: may span lines, as values typed on (or synced to) a phone do."""
+        if key not in data:
+            return None
+        value = data[key]
+        if not isinstance(value, str):
+            raise self.fail(_join(path, key), f"must be a string, not {type(value).__name__}")
+        if "\x00" in value:
+            raise self.fail(_join(path, key), "must not hold NUL")
+        return value
+
     def integer(self, data: Mapping[str, Any], key: str, path: str, default: int | None = None,
                 lo: int | None = None, hi: int | None = None) -> int:
         value = data.get(key, default)
@@ -404,14 +417,14 @@ class _Loader:
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value
         if isinstance(value, str):
-            m = _DURATION.match(value.strip())
+            m = _DURATION.fullmatch(value.strip())
             if m and value.strip():
                 d, h, mi, s, ms = (int(g) if g else 0 for g in m.groups())
                 return (((d * 24 + h) * 60 + mi) * 60 + s) * 1000 + ms
         raise self.fail(path, f"not a duration like '3d4h5m6s7ms' or milliseconds: {str(value)[:40]!r}")
 
     def clock(self, value: str, path: str) -> str:
-        if not _CLOCK.match(value):
+        if not _CLOCK.fullmatch(value):
             raise self.fail(path, "must look like 'YYYY-MM-DD HH:MM:SS'")
         return value
 
@@ -446,7 +459,7 @@ class _Loader:
             raise self.fail("device.props", "must be a table of \"key\" = \"value\"")
         props: list[tuple[str, str]] = []
         for key in props_raw:
-            if not _PROP.match(key):
+            if not _PROP.fullmatch(key):
                 raise self.fail(f"device.props.{key}", "not a property name")
             props.append((key, self.text(props_raw, key, "device.props")))
         clock = self.clock(self.text(dev, "clock", "device", Profile.clock), "device.clock")
@@ -492,11 +505,12 @@ class _Loader:
     def faults(self, data: Mapping[str, Any]) -> Faults:
         raw = self.table(
             data, "faults",
-            ("unauthorized", "no_answer", "drop_after_bytes", "freeze_after_bytes", "latency_ms", "garbage_command"),
+            ("unauthorized", "no_answer", "drop_after_bytes", "freeze_after_bytes", "latency_ms", "garbage_command",
+             "trickle_ms"),
             "faults",
         )
         garbage = self.opt_text(raw, "garbage_command", "faults")
-        if garbage is not None and not _COMMAND.match(garbage):
+        if garbage is not None and not _COMMAND.fullmatch(garbage):
             raise self.fail("faults.garbage_command", "must be a command name such as 'dumpsys'")
         return Faults(
             unauthorized=self.flag(raw, "unauthorized", "faults", False),
@@ -505,6 +519,7 @@ class _Loader:
             freeze_after_bytes=self.opt_integer(raw, "freeze_after_bytes", "faults", lo=0),
             latency_ms=self.integer(raw, "latency_ms", "faults", 0, lo=0, hi=60_000),
             garbage_command=garbage,
+            trickle_ms=self.integer(raw, "trickle_ms", "faults", 0, lo=0, hi=60_000),
         )
 
     def users(self, data: Mapping[str, Any], sdk: int) -> tuple[User, ...]:
@@ -572,7 +587,7 @@ class _Loader:
                     name=self.text(c, "name", cpath),
                     phones=self.strings(c, "phones", cpath),
                     emails=self.strings(c, "emails", cpath),
-                    organization=self.opt_text(c, "organization", cpath),
+                    organization=self.contact_value(c, "organization", cpath),
                     account_type=self.opt_text(c, "account_type", cpath),
                     account_name=self.opt_text(c, "account_name", cpath),
                     deleted=self.flag(c, "deleted", cpath, False),
@@ -763,7 +778,7 @@ class _Loader:
 
     def op_name(self, op: str, path: str) -> None:
         if op not in catalog.OP_ORDER:
-            hint = " (app-op names are upper case, e.g. READ_CONTACTS)" if _OP.match(op) is None else ""
+            hint = " (app-op names are upper case, e.g. READ_CONTACTS)" if _OP.fullmatch(op) is None else ""
             raise self.fail(path, f"unknown app-op{hint}")
 
     def mode(self, value: str, path: str) -> str:

@@ -14,7 +14,9 @@ Design, in short:
   adb server expects;
 - faults from the phone's profile are applied here: ``unauthorized`` (AUTH challenge never
   accepted), ``no_answer`` (TCP accepted, CNXN never answered), ``drop_after_bytes`` (TCP closed
-  mid-command) and ``freeze_after_bytes`` (TCP kept open, nothing answered ever again).
+  mid-command), ``freeze_after_bytes`` (TCP kept open, nothing answered ever again) and
+  ``trickle_ms`` (every stream's data one byte at a time: a peer that is never silent long
+  enough for a per-read timeout, yet never done).
 
 Nothing here trusts the host either: unknown services are refused, sync paths are confined to
 the phone's sandbox, and malformed packets end the connection instead of raising.
@@ -95,6 +97,8 @@ class FaultsLike(Protocol):
     def drop_after_bytes(self) -> int | None: ...
     @property
     def freeze_after_bytes(self) -> int | None: ...
+    @property
+    def trickle_ms(self) -> int: ...
 
 
 class ProfileLike(Protocol):
@@ -243,7 +247,20 @@ class _Stream:
             self._cond.notify_all()
 
     def write(self, data: bytes) -> None:
-        """Send one WRTE and wait for its OKAY; raises _ConnectionGone if the stream ended."""
+        """Send ``data`` (one WRTE, or one per byte for a trickling phone); raises _ConnectionGone
+        if the stream ended."""
+        delay = self.conn.server.faults.trickle_ms / 1000
+        if not delay:
+            self._write_one(data)
+            return
+        for i in range(len(data)):
+            with self._cond:
+                if self._cond.wait_for(lambda: self.closed, timeout=delay):
+                    raise _ConnectionGone
+            self._write_one(data[i : i + 1])
+
+    def _write_one(self, data: bytes) -> None:
+        """Send one WRTE and wait for its OKAY."""
         with self._cond:
             while not self._may_write and not self.closed:
                 self._cond.wait()
