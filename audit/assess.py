@@ -14,6 +14,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from audit.android_versions import has_contact_picker
 from audit.apps import display_name
 from audit.classify import NumberCache, classify_device, user_ids
 from audit.policy import Policy
@@ -55,6 +56,7 @@ RULES: dict[str, Rule] = {
         Rule("dormant.no_third_party", Upload.NO, Severity.OK),
         Rule("locked", Upload.NO, Severity.OK),
         Rule("not_requested", Upload.NO, Severity.OK),
+        Rule("not_requested.picker", Upload.NO, Severity.OK),
         Rule("no_audited_app", Upload.NO, Severity.OK),
         Rule("unknown.users", Upload.UNKNOWN, Severity.UNKNOWN),
         Rule("unknown.installed", Upload.UNKNOWN, Severity.UNKNOWN),
@@ -209,6 +211,9 @@ def assess_app(
     book = snapshot.address_book(app.user_id)
     past = past_upload(app, book)
     rule, finding_key = decide(app, counts, past)
+    if rule.id == "not_requested" and has_contact_picker(snapshot.info.sdk):
+        # No bulk access at all; on Android 17+ the system Contact Picker is the app's only way in.
+        rule, finding_key = RULES["not_requested.picker"], "finding.not_requested.picker"
     name = display_name(app.package)
     params: tuple[tuple[str, str | int], ...] = (
         ("app", name),

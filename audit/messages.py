@@ -95,9 +95,19 @@ _BASE: dict[str, dict[str, str]] = {
     },
     "finding.not_requested": {
         "en": "{app} does not request the Contacts permission in user {user}, so it cannot read the "
-              "address book.",
+              "address book; it can receive only contacts that are picked or shared with it one by one.",
         "de": "{app} fordert für Benutzer {user} keine Kontakte-Berechtigung an und kann das Adressbuch "
-              "daher nicht lesen.",
+              "daher nicht lesen; die App erhält nur Kontakte, die einzeln ausgewählt oder mit ihr geteilt "
+              "werden.",
+    },
+    # Android 17+: the system Contact Picker (docs/verdicts.md, "The Contact Picker").
+    "finding.not_requested.picker": {
+        "en": "{app} does not request the Contacts permission in user {user}, so it cannot read the "
+              "address book; it can receive only contacts the user picks one by one in Android's "
+              "Contact Picker, and nothing else from the address book.",
+        "de": "{app} fordert für Benutzer {user} keine Kontakte-Berechtigung an und kann das Adressbuch "
+              "daher nicht lesen; die App erhält nur Kontakte, die einzeln in der Kontaktauswahl von "
+              "Android (Contact Picker) ausgewählt werden, und sonst nichts aus dem Adressbuch.",
     },
     "finding.no_audited_app": {
         "en": "No audited messenger is installed in user {user}.",

@@ -121,10 +121,11 @@ def snapshot(
     sim: str | None = "DE",
     locale: str | None = "de-DE",
     serial: str = "R58M90182A",
+    sdk: int | None = None,
 ) -> DeviceSnapshot:
     return DeviceSnapshot(
         serial=serial,
-        info=DeviceInfo(manufacturer="samsung", model="SM-A536B", sim_country=sim, locale=locale),
+        info=DeviceInfo(manufacturer="samsung", model="SM-A536B", sdk=sdk, sim_country=sim, locale=locale),
         users=tuple(users),
         apps=tuple(apps),
         address_books=tuple(books),

@@ -185,6 +185,34 @@ def test_not_requested_is_ok(app_state: AppState) -> None:
     expect(only(judge([app_state], [UNREADABLE_BOOK])), "not_requested", Upload.NO, Severity.OK)
 
 
+@pytest.mark.parametrize("sdk", [None, 23, 36])
+def test_not_requested_before_android_17_says_contacts_come_one_by_one(sdk: int | None) -> None:
+    v = only(judge([app(WA, perm=PermissionStatus.NOT_REQUESTED, mode=None)], sdk=sdk))
+    expect(v, "not_requested", Upload.NO, Severity.OK)
+    assert "picked or shared with it one by one" in render(v.finding, "en")
+    assert "einzeln ausgewählt oder mit ihr geteilt" in render(v.finding, "de")
+    assert "Contact Picker" not in render(v.finding, "en")
+    assert v.remediation.key == "fix.none"
+
+
+@pytest.mark.parametrize("sdk", [37, 38])
+def test_not_requested_on_android_17_names_the_contact_picker(sdk: int) -> None:
+    v = only(judge([app(WA, perm=PermissionStatus.NOT_REQUESTED, mode=None)], [UNREADABLE_BOOK], sdk=sdk))
+    expect(v, "not_requested.picker", Upload.NO, Severity.OK)
+    assert "picks one by one in Android's Contact Picker" in render(v.finding, "en")
+    assert "einzeln in der Kontaktauswahl von Android (Contact Picker)" in render(v.finding, "de")
+    assert (v.finding.key, v.remediation.key) == ("finding.not_requested.picker", "fix.none")
+
+
+def test_on_android_17_read_contacts_is_still_judged_as_the_bulk_path() -> None:
+    """The picker does not soften anything: an app holding READ_CONTACTS can read the whole book."""
+    v = only(judge([app(WA)], sdk=37))
+    expect(v, "reads.third_party", Upload.YES, Severity.CRITICAL)
+    assert "Contact Picker" not in render(v.finding, "en")
+    unknown = only(judge([app(WA, perm=PermissionStatus.UNKNOWN)], sdk=37))
+    assert unknown.rule == "unknown.permission"
+
+
 def test_user_without_audited_app_gets_one_verdict_without_package() -> None:
     v = only(judge([app(WA, installed=False)]))
     expect(v, "no_audited_app", Upload.NO, Severity.OK)

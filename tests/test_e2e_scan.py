@@ -55,6 +55,10 @@ EXPECTED: dict[str, tuple[str, set[tuple[str, str, str, str]]]] = {
         ("999", "com.whatsapp", "yes", "critical"),
     }),
     "motog8-a10-colleagues": ("audited", {("0", "com.whatsapp", "no", "low")}),
+    "pixel10-a17-picker": ("audited", {
+        ("0", "com.whatsapp", "yes", "critical"),
+        ("10", "com.whatsapp.w4b", "no", "ok"),
+    }),
 }
 
 
@@ -289,7 +293,7 @@ def test_demo_runs_end_to_end_on_a_private_server() -> None:
     proc = subprocess.run([sys.executable, "-m", "audit", "demo", "--timeout", "20"], capture_output=True,
                           text=True, timeout=300, env=env, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "Phones: 13 seen, 11 audited, 2 not audited" in proc.stdout
+    assert "Phones: 14 seen, 12 audited, 2 not audited" in proc.stdout
     assert "critical" in proc.stdout and "stopped" in proc.stderr
 
 

@@ -36,6 +36,8 @@ def dump_of(phone: str, package: str = "com.whatsapp"):
         ("a14_workprofile", "com.whatsapp", 10276, "2.24.9.78", 241978003, 21, 34, None),
         ("a15_pixel", "com.whatsapp", 10301, "2.25.1.75", 250175008, 21, 35, None),
         ("a16_pixel", "com.whatsapp", 10322, "2.25.21.80", 252180004, 21, 35, None),
+        # 17: pccId= after appId, a blank line before developerVerificationStatus=
+        ("a17_pixel", "com.whatsapp", 10341, "2.26.10.72", 261020002, 21, 36, None),
     ],
 )
 def test_package_level_facts(phone, package, app_id, version, code, min_sdk, target, first_install):
@@ -79,6 +81,9 @@ def test_package_level_facts(phone, package, app_id, version, code, min_sdk, tar
         ("a15_pixel", "com.whatsapp", 11, True, 0, GRANTED, ("USER_SET", *S)),
         ("a16_pixel", "com.whatsapp", 0, True, 0, GRANTED, ("USER_SET", *S)),
         ("a16_pixel", "com.whatsapp", 10, True, 0, DENIED, ()),
+        # 17: pccCeDataInode/pccDeDataInode/appLockEnabled in the User line, TRUSTED_UI_* flags
+        ("a17_pixel", "com.whatsapp", 0, True, 0, GRANTED, ("USER_SET", *S, "TRUSTED_UI_SHOWN", "TRUSTED_UI_CONSENTED")),
+        ("a17_pixel", "com.whatsapp", 10, False, 0, DENIED, ()),
     ],
 )
 def test_per_user_state(phone, package, user, installed, enabled, status, flags):
@@ -88,6 +93,27 @@ def test_per_user_state(phone, package, user, installed, enabled, status, flags)
     assert (block.installed, block.enabled) == (installed, enabled)
     finding = read_contacts(dump, user)
     assert (finding.status, finding.flags, finding.requested, finding.problem) == (status, flags, True, None)
+
+
+def test_android_17_picker_only_app_declares_no_read_contacts():
+    dump = dump_of("a17_pixel", "com.whatsapp.w4b")
+    assert dump.found and dump.problems == ()
+    assert dump.requested_printed and dump.requested is not None
+    assert "android.permission.READ_CONTACTS" not in dump.requested
+    block = dump.user(10)
+    assert block is not None
+    assert (block.installed, block.enabled, block.closed) == (True, 0, True)
+    assert read_contacts(dump, 10).status is PermissionStatus.NOT_REQUESTED
+
+
+def test_android_17_named_location_accuracy_flag():
+    dump = dump_of("a17_pixel")
+    block = dump.user(0)
+    assert block is not None
+    assert block.runtime is not None
+    fine = block.runtime.get("android.permission.ACCESS_FINE_LOCATION")
+    assert fine is not None
+    assert (fine.granted, fine.flags) == (False, ("USER_SET", *S, "SELECTED_LOCATION_ACCURACY"))
 
 
 def test_user_level_first_install_time_and_install_reason():

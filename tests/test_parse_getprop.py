@@ -38,6 +38,11 @@ def test_empty_user_locale_falls_back_to_the_factory_locale():
     assert (info.locale, info.sim_country, info.sdk, info.android_release) == ("de-DE", None, 36, "16")
 
 
+def test_android_17_reports_sdk_37():
+    info = parse_getprop(fixture("a17_pixel/getprop.txt"))
+    assert (info.sdk, info.android_release, info.model) == (37, "17", "Pixel 10")
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("de,de", "DE"), (",gb", "GB"), ("de,", "DE"), ("", None), (",", None), ("at", "AT"), ("xyz", None)],

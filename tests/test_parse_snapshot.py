@@ -24,7 +24,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "device"
 PHONES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and re.match(r"a\d\d_", p.name))
 NONCE = "5eed5eed5eed5eed"
 PACKAGES = ("com.whatsapp", "com.whatsapp.w4b", "ch.threema.app", "ch.threema.app.libre")
-_FIRST = {"getprop": 0, "users": 1, "packages": 2, "dumpsys-package": 3, "appops": 4}
+_FIRST = {"getprop": 0, "users": 1, "user-types": 2, "packages": 3, "dumpsys-package": 4, "appops": 5}
 _PER_USER = ("contacts", "raw-contacts", "cross-profile")
 GRANTED, DENIED, UNKNOWN = PermissionStatus.GRANTED, PermissionStatus.DENIED, PermissionStatus.UNKNOWN
 S = ("USER_SENSITIVE_WHEN_GRANTED", "USER_SENSITIVE_WHEN_DENIED")
@@ -40,9 +40,9 @@ def _sections(phone: str) -> list[tuple[str, dict[str, str], str, str]]:
     def order(item: tuple[str, dict[str, str], str, str]) -> tuple[int, int, str, int]:
         name, attrs = item[0], item[1]
         user = int(attrs.get("user", "-1"))
-        if name in _FIRST:  # collect.sh: getprop, users, packages per user, dumpsys, appops
+        if name in _FIRST:  # collect.sh: getprop, users, user types, packages per user, dumpsys, appops
             return (_FIRST[name], user, attrs.get("pkg", ""), 0)
-        return (5, user, "", _PER_USER.index(name))  # then per user: contacts, raw, cross-profile
+        return (6, user, "", _PER_USER.index(name))  # then per user: contacts, raw, cross-profile
 
     return sorted(found, key=order)
 
@@ -143,6 +143,9 @@ EXPECTED = [
     ("a15_pixel", 11, "com.whatsapp", True, 0, GRANTED, ("USER_SET", *S), "allow", True),
     ("a16_pixel", 0, "com.whatsapp", True, 0, GRANTED, ("USER_SET", *S), "allow", True),
     ("a16_pixel", 10, "com.whatsapp", True, 0, DENIED, (), None, True),
+    ("a17_pixel", 0, "com.whatsapp", True, 0, GRANTED, ("USER_SET", *S, "TRUSTED_UI_SHOWN", "TRUSTED_UI_CONSENTED"),
+     "allow", True),
+    ("a17_pixel", 10, "com.whatsapp.w4b", True, 0, PermissionStatus.NOT_REQUESTED, (), None, True),
 ]
 
 
@@ -201,6 +204,23 @@ def test_provider_error_with_exit_status_zero_is_incomplete():
     assert book is not None
     assert (book.complete, book.rows, book.raw_contacts_known) == (False, (), True)
     assert book.problems == ("the contacts provider reported an error",)
+
+
+def test_android_17_shapes():
+    """Android 17 (docs/android-versions.md): pccId, pcc inodes and appLockEnabled in the User
+    line, a blank line before developerVerificationStatus, TRUSTED_UI_* flags, (visible) users."""
+    snap = snapshot("a17_pixel")
+    assert (snap.info.sdk, snap.info.android_release, snap.info.model) == (37, "17", "Pixel 10")
+    assert [(u.id, u.kind, u.running) for u in snap.users] == [(0, UserKind.OWNER, True), (10, UserKind.WORK_PROFILE, True)]
+    assert snap.users_complete is True
+    owner = app(snap, 0)
+    assert (owner.version_name, owner.version_code, owner.target_sdk) == ("2.26.10.72", 261020002, 36)
+    assert owner.first_install_time == "2026-05-20 08:10:44"
+    assert owner.problems == ()
+    picker_only = app(snap, 10, "com.whatsapp.w4b")
+    assert (picker_only.requests_read_contacts, picker_only.read_contacts) == (False, PermissionStatus.NOT_REQUESTED)
+    assert picker_only.enabled is True
+    assert [a.package for a in snap.apps if a.user_id == 0] == ["com.whatsapp"]  # w4b installed=false in user 0
 
 
 def test_user_level_first_install_time_on_android_13_and_later():

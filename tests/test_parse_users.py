@@ -39,6 +39,7 @@ def test_samsung_dual_messenger_and_secure_folder():
         ("a14_workprofile", [(0, UserKind.OWNER), (10, UserKind.WORK_PROFILE)]),
         ("a15_pixel", [(0, UserKind.OWNER), (11, UserKind.OTHER)]),
         ("a16_pixel", [(0, UserKind.OWNER), (10, UserKind.SECONDARY), (12, UserKind.GUEST)]),
+        ("a17_pixel", [(0, UserKind.OWNER), (10, UserKind.WORK_PROFILE)]),
     ],
 )
 def test_every_phone_fixture(phone, expected):

@@ -26,7 +26,7 @@ EXPECTED_HEADER = [
     "appop_mode", "last_contacts_access", "synced_contacts", "past_upload", "contacts",
     "phone_numbers", "distinct_numbers", "colleague_numbers", "business_numbers", "personal_numbers",
     "invalid_numbers", "third_party_numbers", "uploads_third_party", "severity", "rule", "finding",
-    "remediation", "alternatives",
+    "remediation", "alternatives", "android_newer_than_verified",
 ]  # fmt: skip
 
 ALLOWED = {
@@ -37,6 +37,7 @@ ALLOWED = {
     "past_upload": {"yes", "no", "unknown", ""},
     "severity": {"critical", "high", "medium", "low", "ok", "unknown"},
     "app_enabled": {"true", "false", ""},
+    "android_newer_than_verified": {"true", "false", ""},
 }
 COUNT_COLUMNS = [
     "contacts", "phone_numbers", "distinct_numbers", "colleague_numbers", "business_numbers",

@@ -242,7 +242,12 @@ def json_value_for(column: str, dev: dict[str, Any], v: dict[str, Any] | None, d
     scan_level = {"tool_version", "scan_id", "scanned_at", "station", "schema_version"}
     if column in scan_level:
         return doc[column]
-    device_level = {"serial": "serial", "device_status": "status", "device_error": "error"}
+    device_level = {
+        "serial": "serial",
+        "device_status": "status",
+        "device_error": "error",
+        "android_newer_than_verified": "android_newer_than_verified",
+    }
     if column in device_level:
         return dev[device_level[column]]
     info = {"manufacturer": "manufacturer", "model": "model", "android_version": "android_version", "sdk": "sdk"}

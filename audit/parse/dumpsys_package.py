@@ -1,4 +1,4 @@
-"""``dumpsys package <pkg>`` (Android 6-16, OEM variants) -> the facts of that one package.
+"""``dumpsys package <pkg>`` (Android 6-17, OEM variants) -> the facts of that one package.
 
 What is read, by release (see the shared FORMATS notes for the evidence):
 
@@ -14,10 +14,13 @@ What is read, by release (see the shared FORMATS notes for the evidence):
 - ``User N: key=value ...``: 6.0 has two spaces after the colon and no ceDataInode; 7-12 add
   ceDataInode (may be negative), suspended, distractionFlags, instant, virtual; 13/14 put
   ``installReason=``/``firstInstallTime=``/``uninstallReason=`` on the following lines; 15/16 add
-  deDataInode, quarantined, ``dataDir=``, ``archiveTime=``; OEMs insert their own keys. Unknown
-  keys are ignored; a value with a stray trailing ``:`` or ``,`` is tolerated.
+  deDataInode, quarantined, ``dataDir=``, ``archiveTime=``; 17 adds pccCeDataInode,
+  pccDeDataInode and appLockEnabled (and, at package level, ``pccId=`` and a blank line before
+  ``developerVerificationStatus=``); OEMs insert their own keys. Unknown keys are ignored; a value
+  with a stray trailing ``:`` or ``,`` is tolerated.
 - ``runtime permissions:`` under each user: ``PERM: granted=B[, flags=[ A B ]]`` (up to 9),
-  ``[ A|B]`` (10+), unnamed bits as decimal (``|524288]``), and the M developer preview's
+  ``[ A|B]`` (10+), unnamed bits as decimal (``|524288]``, named SELECTED_LOCATION_ACCURACY in 17,
+  which also adds TRUSTED_UI_SHOWN/TRUSTED_UI_CONSENTED), and the M developer preview's
   ``PERM, granted=false, flags=0x1``.
 - Packages with a sharedUserId have their runtime permissions printed under ``Shared users:`` ->
   ``SharedUser [<name>]`` -> ``User N:`` instead.

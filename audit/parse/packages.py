@@ -1,4 +1,4 @@
-"""``pm list packages`` in the forms of Android 6-16 -> the set of installed package names.
+"""``pm list packages`` in the forms of Android 6-17 -> the set of installed package names.
 
 Line form (options vary by release; unknown ``key=value`` / ``key:value`` words are ignored)::
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+from audit.android_versions import newer_than_verified
 from audit.messages import render as render_message
 from audit.report.labels import check_lang
 from audit.report.text import valid_unicode
@@ -56,6 +57,7 @@ COLUMNS: tuple[str, ...] = (
     "finding",
     "remediation",
     "alternatives",
+    "android_newer_than_verified",
 )
 
 LIST_SEPARATOR = "|"
@@ -145,6 +147,7 @@ def _device_cells(device: DeviceResult) -> dict[str, str]:
         "model": _text(info.model if info else None),
         "android_version": _text(info.android_release if info else None),
         "sdk": _text(info.sdk if info else None),
+        "android_newer_than_verified": _bool(newer_than_verified(info.sdk if info else None)),
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from audit.android_versions import newer_than_verified
 from audit.apps import display_name
 from audit.messages import render as render_message
 from audit.report.labels import check_lang
@@ -82,6 +83,9 @@ def _device(device: DeviceResult, lang: str) -> Json:
         "alternatives": list(device.alternatives),
         "verdicts": [_verdict(v, lang) for v in device.verdicts],
         "severity": device.worst.value,
+        "android_newer_than_verified": newer_than_verified(
+            snapshot.info.sdk if snapshot is not None else None
+        ),
     }
 
 

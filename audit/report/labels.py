@@ -78,6 +78,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "at least {count} (some address books could not be read)",
         "de": "mindestens {count} (einige Adressbücher waren nicht lesbar)",
     },
+    "newer_android": {
+        "en": "Note: {phone} runs Android {release} (SDK {sdk}), newer than the releases contact-audit "
+              "has been checked against (up to Android {verified}, SDK {verified_sdk}). It was audited as "
+              "usual and anything unreadable counts as not compliant; update contact-audit.",
+        "de": "Hinweis: {phone} läuft mit Android {release} (SDK {sdk}), einer neueren Version als die, "
+              "gegen die contact-audit geprüft wurde (bis Android {verified}, SDK {verified_sdk}). Es wurde "
+              "wie gewohnt geprüft, und was nicht gelesen werden konnte, wird vorsorglich als nicht konform "
+              "gewertet; bitte contact-audit aktualisieren.",
+    },
     "interrupted": {
         "en": "The scan was interrupted: phones may be missing from this report.",
         "de": "Der Scan wurde abgebrochen: Telefone können in diesem Bericht fehlen.",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from tabulate import tabulate
 
+from audit.android_versions import NEWEST_VERIFIED_RELEASE, NEWEST_VERIFIED_SDK, newer_than_verified
 from audit.apps import display_name
 from audit.messages import render as render_message
 from audit.report.labels import check_lang, enum_label, header, text
@@ -61,6 +62,9 @@ def render_table(report: ScanReport, lang: str = "en", *, width: int = WIDTH) ->
         parts.append(_layout(lines, lang, width))
     else:
         parts.append(text("no_phones", lang))
+    notes = version_notes(report, lang, width)
+    if notes:
+        parts.append("\n".join(notes))
     parts.append("\n".join(summary_lines(summary, lang)))
     return "\n\n".join(parts) + "\n"
 
@@ -82,6 +86,29 @@ def summary_lines(summary: FleetSummary, lang: str) -> list[str]:
     if summary.interrupted:
         lines.append(text("interrupted", lang))
     return lines
+
+
+def version_notes(report: ScanReport, lang: str, width: int = WIDTH) -> list[str]:
+    """One note per phone whose Android is newer than contact-audit has been checked against."""
+    notes: list[str] = []
+    for device in report.devices:
+        info = device.snapshot.info if device.snapshot is not None else None
+        if info is None or not newer_than_verified(info.sdk):
+            continue
+        model = _model(device)
+        serial = terminal_text(device.serial) or "?"
+        phone = f"{truncate(model, 30)} ({truncate(serial, 40)})" if model else truncate(serial, 40)
+        note = text(
+            "newer_android",
+            lang,
+            phone=phone,
+            release=truncate(terminal_text(info.android_release), 12) or "?",
+            sdk=info.sdk if info.sdk is not None else "?",
+            verified=NEWEST_VERIFIED_RELEASE,
+            verified_sdk=NEWEST_VERIFIED_SDK,
+        )
+        notes.append("\n".join(textwrap.wrap(note, width=width, break_long_words=True)))
+    return notes
 
 
 def _title(report: ScanReport, lang: str) -> str:

@@ -24,7 +24,9 @@ from audit.simulator.android.book import MESSENGERS, MIX_KINDS, SHARE_KEYS, Cont
 from audit.simulator.android.text import PERMISSION_FLAGS
 
 FLEET_DIR = Path(__file__).resolve().parent / "fleet"
-MIN_SDK, MAX_SDK = 23, 36
+# 38 is one release past the verified range (it prints Android 17's formats): it lets tests and
+# policy trials see the per-phone "newer than verified" note (audit/android_versions.py).
+MIN_SDK, MAX_SDK = 23, 38
 USER_KINDS = ("owner", "work_profile", "secure_folder", "clone", "secondary", "guest", "other")
 ANDROID_COMMANDS = ("getprop", "pm", "cmd", "dumpsys", "appops", "content", "settings", "id", "whoami")
 MAX_GENERATED = 250_000
@@ -242,6 +244,7 @@ def _properties(p: Profile) -> dict[str, str]:
         "ro.build.version.preview_sdk": "0",
         "ro.build.version.release": p.android_release,
         "ro.build.version.sdk": str(p.sdk),
+        **({"ro.build.version.sdk_full": f"{p.sdk}.0"} if p.sdk >= 37 else {}),
         "ro.build.version.security_patch": p.security_patch or patch,
         "ro.crypto.state": "encrypted",
         "ro.debuggable": "0",

@@ -1,10 +1,11 @@
 """``dumpsys package [PACKAGE]``, laid out as the Android release of the phone prints it.
 
-The differences a parser meets between Android 6 and 16 (see FORMATS.md in the project's
+The differences a parser meets between Android 6 and 17 (see FORMATS.md in the project's
 reference notes): ``userId=`` vs ``appId=`` (13+), ``minSdk=`` only from 9, the package-level
 ``firstInstallTime`` moving into each user block (13+), the per-user line growing tokens
 (``ceDataInode`` 7+, ``instant`` 8+, ``virtual`` 9+, ``distractionFlags`` 11+, ``deDataInode``
-and ``quarantined`` 15+, 6.0's double space), permission flags as ``[ A B ]`` (<=9) or
+and ``quarantined`` 15+, the pcc inodes and ``appLockEnabled`` 17+, 6.0's double space; 17
+also prints ``pccId=`` and a blank line before ``developerVerificationStatus=``), permission flags as ``[ A B ]`` (<=9) or
 ``[ A|B]`` (10+), runtime permissions of shared-uid packages under ``Shared users:``, a block for
 every user including those where the app is not installed, and OEM tokens where a profile asks
 for them. An unknown package prints no Package block at all.
@@ -95,6 +96,8 @@ def package_block(ctx: Context, pkg: dict[str, object], dump_all: bool) -> list[
     add = out.append
     add(f"  Package [{name}] ({identity_hash(name, 'ps')}):")
     add(f"    {'appId' if sdk >= 33 else 'userId'}={pkg['app_id']}")
+    if sdk >= 37:
+        add("    pccId=0")
     if shared:
         add(f"    sharedUser=SharedUserSetting{{{identity_hash(shared, 'su')} {shared}/{_shared_app_id(ctx, str(shared))}}}")
     add(f"    pkg=Package{{{identity_hash(name, 'pkg')} {name}}}")
@@ -130,6 +133,11 @@ def package_block(ctx: Context, pkg: dict[str, object], dump_all: bool) -> list[
         add("    privateFlags=[ PRIVATE_FLAG_ACTIVITIES_RESIZE_MODE_RESIZEABLE_VIA_SDK_VERSION ALLOW_AUDIO_PLAYBACK_CAPTURE ]")
     if sdk >= 30:
         add("    forceQueryable=false")
+    if sdk >= 37:
+        # Android 17 prints an empty line before the developer-verification status.
+        add("    pageSizeCompat=0")
+        add("")
+        add("    developerVerificationStatus=DeveloperVerificationStatusInternal{status=1}")
     if 30 <= sdk <= 32:
         add("    queriesPackages=[]")
     if sdk >= 35:
@@ -204,8 +212,12 @@ def package_block(ctx: Context, pkg: dict[str, object], dump_all: bool) -> list[
             parts = [f"ceDataInode={ce}"]
             if sdk >= 35:
                 parts.append(f"deDataInode={de}")
+            if sdk >= 37:
+                parts += ["pccCeDataInode=0", "pccDeDataInode=0"]
             parts += [f"installed={_java_bool(installed)}", f"hidden={_java_bool(hidden)}",
                       f"suspended={_java_bool(suspended)}"]
+            if sdk >= 37:
+                parts.append("appLockEnabled=false")
             if sdk >= 30:
                 parts.append("distractionFlags=0")
             parts.append(f"stopped={_java_bool(stopped)}")

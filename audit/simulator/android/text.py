@@ -27,10 +27,17 @@ PERMISSION_FLAGS: dict[str, int] = {
     "GRANTED_BY_ROLE": 1 << 15,
     "ONE_TIME": 1 << 16,
     "AUTO_REVOKED": 1 << 17,
+    # Unnamed (printed as 524288) up to 16; Android 17's permissionFlagToString names it.
+    "SELECTED_LOCATION_ACCURACY": 1 << 19,
 }
 FLAG_NAMES: dict[int, str] = {bit: name for name, bit in PERMISSION_FLAGS.items()}
-# Flags whose names only exist from Android 11 on; earlier releases called bit 3 differently.
-FLAGS_SINCE: dict[str, int] = {"ONE_TIME": 30, "AUTO_REVOKED": 30, "REVOKED_COMPAT": 30}
+# Flags whose names only exist from a release on (bit 3 had another name before 11).
+FLAGS_SINCE: dict[str, int] = {
+    "ONE_TIME": 30,
+    "AUTO_REVOKED": 30,
+    "REVOKED_COMPAT": 30,
+    "SELECTED_LOCATION_ACCURACY": 37,
+}
 
 # UserInfo.FLAG_* (DebugUtils.flagsToString walks the fields in dex order, i.e. by name).
 USER_FLAGS: dict[str, int] = {
