@@ -11,7 +11,11 @@ Why not plain adbutils calls everywhere:
 - A frozen phone can make adbutils calls hang far past their timeout, and adbutils silently
   starts a server on 5037 when it cannot connect; shell and sync therefore go over plain
   sockets to the server (``host:transport:SERIAL``), every operation bounded by the phone's
-  remaining time. adbutils provides the bundled adb binary and ``adb connect``/``disconnect``.
+  remaining time. Host services (``devices-l``, ``connect``, ``disconnect``) go over plain sockets
+  too: every adbutils connection runs a bare ``adb start-server`` (port 5037) when the server it
+  was given is slow to accept, which on a loaded machine replaced nothing but started the user's
+  server. A slow server is waited for with a bounded retry (``dial``), never replaced.
+  adbutils provides only the bundled adb binary.
 - A per-``recv`` timeout bounds silence, not time: a peer trickling one byte a second never
   trips it. Every read therefore runs against one deadline for the whole exchange, and one
   phone's output is capped (MAX_OUTPUT_BYTES) so a phone that never stops cannot fill memory.
@@ -29,7 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import adbutils
-from adbutils import AdbClient, AdbError
 
 from audit.errors import AdbUnavailable, DeviceError
 from audit.results import DeviceStatus
@@ -81,12 +84,67 @@ def resolve_port(explicit: int | None) -> int:
     return DEFAULT_PORT
 
 
-def server_listening(port: int, host: str = "127.0.0.1") -> bool:
+DIAL_WAIT_S = 10.0  # how long a server that does not accept yet (busy, backlog full) is waited for
+
+
+class ServerRefused(Exception):
+    """The adb server answered a host service with FAIL; ``str()`` is its reason."""
+
+
+def dial(port: int, timeout: float = DIAL_WAIT_S) -> socket.socket:
+    """A connection to the adb server on loopback ``port``, retried while it is slow to accept.
+
+    Under load a server's accept backlog fills and the kernel drops new connections for a while
+    (a connect then takes seconds); waiting, bounded by ``timeout``, is the answer. Starting another server is not: that is how
+    adbutils ended up starting one on 5037.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.05
+    while True:
+        left = deadline - time.monotonic()
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=max(left, 0.2))
+        except TimeoutError:  # refused is final: on loopback it means nobody listens
+            if time.monotonic() + pause >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
+def host_request(port: int, service: str, timeout: float) -> str:
+    """One host service (``host:devices-l``, ``host:connect:ADDR``...) over the smart-socket protocol.
+
+    Raises ServerRefused on FAIL, TimeoutError when no answer came within ``timeout``, other
+    OSErrors when the server is gone.
+    """
+    deadline = time.monotonic() + timeout
+    with dial(port, min(timeout, DIAL_WAIT_S)) as sock:
+        payload = service.encode()
+        sock.settimeout(max(deadline - time.monotonic(), 0.05))
+        sock.sendall(b"%04x" % len(payload) + payload)
+        try:
+            status = _recv_exact(sock, 4, deadline)
+            if status not in (b"OKAY", b"FAIL"):
+                raise OSError(f"unexpected answer from the adb server: {status!r}")
+            try:
+                length = int(_recv_exact(sock, 4, deadline), 16)
+            except ValueError:
+                raise OSError("malformed answer from the adb server") from None
+            text = _recv_exact(sock, length, deadline).decode("utf-8", "replace")
+        except DeadlineExceeded:
+            raise TimeoutError(f"no answer from the adb server within {timeout:g}s") from None
+    if status == b"FAIL":
+        raise ServerRefused(text)
+    return text
+
+
+def server_listening(port: int) -> bool:
+    """Whether a server accepts on loopback ``port``; a slow one is waited for (``dial``)."""
     try:
-        with socket.create_connection((host, port), timeout=1.0):
-            return True
+        dial(port).close()
     except OSError:
         return False
+    return True
 
 
 def start_server(port: int) -> None:
@@ -169,52 +227,42 @@ class AdbHost:
     def connect(cls, port: int | None = None, *, start: bool = True) -> AdbHost:
         """The user's running server at ``port``; started with the bundled adb when none runs."""
         resolved = resolve_port(port)
-        if not server_listening(resolved):
+        try:
+            dial(resolved).close()
+        except ConnectionRefusedError:
             if not start:
-                raise AdbUnavailable(f"no adb server is running on port {resolved}")
+                raise AdbUnavailable(f"no adb server is running on port {resolved}") from None
             start_server(resolved)
+        except OSError as exc:  # there, but not accepting: wait for it, never start a second one
+            raise AdbUnavailable(f"the adb server on port {resolved} does not accept connections: {exc}") from None
         return cls(resolved)
-
-    def client(self, socket_timeout: float | None = None) -> AdbClient:
-        return AdbClient(host="127.0.0.1", port=self.port, socket_timeout=socket_timeout or self._socket_timeout)
 
     def _host_query(self, service: str) -> str:
         """One request to the server itself, answered in full within ``socket_timeout``."""
-        deadline = time.monotonic() + self._socket_timeout
         try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=self._socket_timeout) as sock:
-                payload = service.encode()
-                sock.sendall(b"%04x" % len(payload) + payload)
-                status = _recv_exact(sock, 4, deadline)
-                if status != b"OKAY":
-                    length = int(_recv_exact(sock, 4, deadline), 16)
-                    reason = _recv_exact(sock, min(length, 4096), deadline).decode("utf-8", "replace")
-                    raise AdbUnavailable(f"adb server refused {service}: {' '.join(reason.split())[:200]}")
-                length = int(_recv_exact(sock, 4, deadline), 16)
-                return _recv_exact(sock, length, deadline).decode("utf-8", "replace")
-        except DeadlineExceeded:
-            raise AdbUnavailable(
-                f"adb server on port {self.port} did not answer within {self._socket_timeout:g}s"
-            ) from None
-        except (OSError, ValueError) as exc:
+            return host_request(self.port, service, self._socket_timeout)
+        except ServerRefused as exc:
+            raise AdbUnavailable(f"adb server refused {service}: {str(exc)[:200]}") from None
+        except OSError as exc:
             raise AdbUnavailable(f"adb server on port {self.port} did not answer: {exc}") from None
 
     def devices(self) -> list[AttachedDevice]:
         return parse_devices_l(self._host_query("host:devices-l"))
 
-    def connect_tcp(self, address: str) -> str:
-        """``adb connect``; adbutils returns the server's text without raising, so check it."""
+    def connect_tcp(self, address: str, timeout: float = 15.0) -> str:
+        """``adb connect``; the server answers OKAY with its text even when it failed, so check it."""
         try:
-            answer = str(self.client().connect(address, timeout=10))
-        except AdbError as exc:
-            raise DeviceError("offline", f"adb connect {address} failed: {exc}") from None
-        if "connected to" not in answer:
-            raise DeviceError("offline", f"adb connect {address} failed: {answer.strip()[:200]}")
+            answer = host_request(self.port, f"host:connect:{address}", timeout)
+        except (ServerRefused, OSError) as exc:
+            raise DeviceError("offline", f"adb connect {address} failed: {' '.join(str(exc).split())[:200]}") from None
+        if "connected to" not in answer or "failed" in answer or "unable" in answer:
+            raise DeviceError("offline", f"adb connect {address} failed: {' '.join(answer.split())[:200]}")
         return answer
 
     def disconnect_tcp(self, address: str) -> None:
-        with contextlib.suppress(AdbError):
-            self.client().disconnect(address)
+        """``adb disconnect``; a phone that is already gone is fine."""
+        with contextlib.suppress(ServerRefused, OSError):
+            host_request(self.port, f"host:disconnect:{address}", self._socket_timeout)
 
     def _open_service(self, serial: str, service: str, deadline: float) -> socket.socket:
         """A socket to ``service`` on the phone, through the server (``host:transport:``).
@@ -222,7 +270,7 @@ class AdbHost:
         Raw sockets rather than adbutils' connection objects: every operation is bounded by the
         phone's deadline, and adbutils would silently start a server on 5037 when ours is gone.
         """
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=min(_remaining(deadline), 10.0))
+        sock = dial(self.port, min(_remaining(deadline), DIAL_WAIT_S))
         try:
             for request in (f"host:transport:{serial}", service):
                 payload = request.encode()

@@ -4,6 +4,9 @@ Why session scope for the server: starting Google's adb server costs little, but
 that starts its own would leave keys and logs behind and multiply the risk of port races. The
 server runs on a free loopback port with a temporary HOME, never on 5037 (the user's server).
 
+Nothing here may start or talk to a server on 5037: ``_user_adb_server_untouched`` fails the test
+after which a new listener appeared there, and the session if one is there at its end.
+
 Every test that uses these fixtures is marked ``adb`` automatically, so ``pytest -m adb`` runs
 just them and ``pytest -m "not adb"`` skips them. When the bundled adb binary cannot run on
 this machine, they are skipped with the reason.
@@ -18,7 +21,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from audit.errors import AdbUnavailable
-from audit.simulator.harness import AdbServer, Fleet, PhoneFactory
+from audit.simulator.harness import USER_PORT, AdbServer, Fleet, PhoneFactory, listening_sockets
 
 if TYPE_CHECKING:
     from audit.simulator.profile import Profile
@@ -31,6 +34,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if _ADB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.adb)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_adb_port_before() -> Iterator[set[str]]:
+    """The listeners on 5037 before the run (another program's are not ours to judge)."""
+    before = set(listening_sockets(USER_PORT))
+    yield before
+    new = listening_sockets(USER_PORT) - before
+    if new:
+        pytest.fail(f"this run started a server on port {USER_PORT}, the user's adb port", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _user_adb_server_untouched(_user_adb_port_before: set[str]) -> Iterator[None]:
+    """Fails the first test after which something listens on 5037 that was not there before."""
+    yield
+    new = listening_sockets(USER_PORT) - _user_adb_port_before
+    if new:
+        _user_adb_port_before |= new  # report it once, at the test that started it
+        pytest.fail(f"a server was started on port {USER_PORT}, the user's adb port, during this test", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -375,3 +375,18 @@ def test_a_clone_user_is_judged_on_the_owners_book_too() -> None:
 
     locked_owner = snapshot(users=(snapshot().users[0], clone), books=(book(0, [], complete=False), book(95, [])))
     assert {c.user_id: c.known for c in classify_device(locked_owner, policy())}[95] is False
+
+
+@pytest.mark.parametrize(("address", "rule"), [
+    ("x@notexample.de", "business.email_domain"),  # a look-alike is a third party, not a colleague
+    ("x@example.de.evil.test", "business.email_domain"),
+    ("x@sub.example.de", "colleague.email_domain"),
+])
+def test_company_domain_matches_whole_labels_only(address: str, rule: str) -> None:
+    assert rules(classify_one(C([CUSTOMER_1], emails=[address]))) == {rule: 1}
+
+
+def test_freemail_domain_matches_whole_labels_only() -> None:
+    """``notgmail.com`` is somebody's own domain: business evidence, not a private address."""
+    counts = classify_one(C([PRIVATE_1], emails=["x@notgmail.com"]), C([PRIVATE_2], emails=["x@mail.gmail.com"]))
+    assert rules(counts) == {"business.email_domain": 1, "personal.default": 1}

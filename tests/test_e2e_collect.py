@@ -39,7 +39,7 @@ def _collect(fleet: Fleet, name: str, timeout: float = 30.0) -> tuple[DeviceSnap
     serial = fleet.serial_of(name)
     server = fleet.server(serial)
     before = server.opens
-    host = AdbHost(int(fleet.client().port))
+    host = AdbHost(fleet.adb_port)
     collection = collect(host, serial, PACKAGES, timeout=timeout)
     return build_snapshot(serial, collection, PACKAGES), server.opens - before
 
@@ -131,7 +131,7 @@ def test_frozen_phone_hits_the_wall_clock_deadline(start_fleet, tmp_path: Path) 
     fleet = start_fleet(frozen)
     serial = fleet.serials[0]
     with pytest.raises(DeviceError) as err:
-        collect(AdbHost(int(fleet.client().port)), serial, PACKAGES, timeout=3)
+        collect(AdbHost(fleet.adb_port), serial, PACKAGES, timeout=3)
     assert err.value.status == "timeout"
 
 
@@ -144,7 +144,7 @@ def test_collect_command_hides_numbers_unless_asked(fleet: Fleet) -> None:
     from audit.cli import app
 
     serial = fleet.serial_of("pixel8-a14-critical")
-    port = str(fleet.client().port)
+    port = str(fleet.adb_port)
     runner = CliRunner()
     summary = runner.invoke(app, ["collect", "-s", serial, "--adb-port", port])
     assert summary.exit_code == 0, summary.stderr
@@ -169,7 +169,7 @@ def test_collect_command_on_an_unauthorized_phone_is_one_line_exit_3(fleet: Flee
     from audit.cli import app
 
     name = next(n for n, p in BUNDLED.items() if p.faults.unauthorized)
-    result = CliRunner().invoke(app, ["collect", "-s", fleet.serial_of(name), "--adb-port", str(fleet.client().port)])
+    result = CliRunner().invoke(app, ["collect", "-s", fleet.serial_of(name), "--adb-port", str(fleet.adb_port)])
     assert result.exit_code == 3
     assert len(result.stderr.strip().splitlines()) == 1 and "unauthorized" in result.stderr
 
@@ -211,7 +211,7 @@ def test_typed_user_list_recognises_an_aosp_clone_profile(start_fleet, tmp_path:
     path.write_text(_PIXEL_CLONE, encoding="utf-8")
     fleet = start_fleet(path)
     serial = fleet.serials[0]
-    collection = collect(AdbHost(int(fleet.client().port)), serial, PACKAGES, timeout=30)
+    collection = collect(AdbHost(fleet.adb_port), serial, PACKAGES, timeout=30)
     kinds = {u.id: u.kind for u in build_snapshot(serial, collection, PACKAGES).users}
     assert kinds == {0: UserKind.OWNER, 11: UserKind.CLONE}
     # `pm list users` alone (flags PROFILE|INITIALIZED) cannot tell: without the typed list it is "other".

@@ -15,7 +15,7 @@ from audit.simulator.harness import Fleet
 
 
 def cli(fleet: Fleet, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["fix", "--adb-port", str(fleet.client().port), *args], catch_exceptions=False)
+    result = CliRunner().invoke(app, ["fix", "--adb-port", str(fleet.adb_port), *args], catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from audit.adb import AdbHost
 from audit.cli import app
 
 
@@ -26,7 +27,7 @@ def _wait_for(proc: subprocess.Popen[str], needle: str, lines: list[str], second
 
 def test_station_audits_each_phone_once_per_plug_and_records_history(start_isolated_fleet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     fleet = start_isolated_fleet("pixel8-a14-critical", "xperia-xz-a7-unauthorized")
-    port = str(fleet.client().port)
+    port = str(fleet.adb_port)
     history = tmp_path / "history"
     proc = subprocess.Popen(
         [sys.executable, "-m", "audit", "station", "--adb-port", port, "--history", str(history), "--timeout", "30"],
@@ -38,10 +39,10 @@ def test_station_audits_each_phone_once_per_plug_and_records_history(start_isola
         _wait_for(proc, "CRITICAL", lines)
         _wait_for(proc, "unauthorized", lines)
         time.sleep(2.5)  # two more polls: neither phone may be reported again while it stays plugged in
-        client = fleet.client()
-        client.disconnect(pixel)
+        host = AdbHost(fleet.adb_port)
+        host.disconnect_tcp(pixel)
         time.sleep(1.5)
-        client.connect(pixel)
+        host.connect_tcp(pixel)
         before = len([x for x in lines if pixel in x])
         later: list[str] = []
         _wait_for(proc, "CRITICAL", later)  # read on until the replugged phone's line
@@ -67,7 +68,7 @@ def test_station_audits_each_phone_once_per_plug_and_records_history(start_isola
 def test_scan_records_its_report_in_the_history(start_fleet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     fleet = start_fleet("nokia61-a8-mdm")
     history = tmp_path / "h"
-    result = CliRunner().invoke(app, ["scan", "--adb-port", str(fleet.client().port), "-q", "-f", "csv",
+    result = CliRunner().invoke(app, ["scan", "--adb-port", str(fleet.adb_port), "-q", "-f", "csv",
                                       "--history", str(history)])
     assert result.exit_code == 0
     (saved,) = history.glob("*.json")

@@ -125,3 +125,12 @@ def test_duplicate_ids_keep_the_first():
     listing = parse_users("Users:\n\tUserInfo{0:Owner:13} running\n\tUserInfo{0:Other:13}\n")
     assert [u.name for u in listing.users] == ["Owner"]
     assert listing.problems == ("the user list names 1 user id(s) twice; the first was kept",)
+
+
+@pytest.mark.parametrize(("user_id", "kind"), [
+    (149, UserKind.SECONDARY), (150, UserKind.SECURE_FOLDER), (155, UserKind.SECURE_FOLDER),
+    (160, UserKind.SECURE_FOLDER), (161, UserKind.SECONDARY),
+])
+def test_secure_folder_id_range_is_150_to_160_inclusive(user_id, kind):
+    """Samsung gives the Secure Folder an id from 150 to 160 (both ends count), whatever its name."""
+    assert classify_user(user_id, "Ordner", 0x410) is kind  # a full user outside the range

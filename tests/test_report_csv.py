@@ -246,3 +246,9 @@ def test_no_cell_starts_with_a_formula(model: str, serial: str, maker: str) -> N
     for shown, original in ((row["model"], model), (row["serial"], serial), (row["manufacturer"], maker)):
         original = original.replace("\0", "\ufffd")
         assert shown in (original, "'" + original)
+
+
+@pytest.mark.parametrize("value", [" =1", " +4930", " -2+3", "  @SUM(A1)", " \uff1dA1", " \uff0b1", " \uff0d1", " \uff20A1"])
+def test_formula_starters_after_leading_blanks_are_neutralised(value: str) -> None:
+    """Spreadsheets that trim cells would still see the formula: every starter counts after blanks too."""
+    assert neutralise(value) == "'" + value

@@ -10,7 +10,11 @@ adds each with ``adb connect`` and waits until adb shows the state the profile's
 (``device``, ``unauthorized`` or ``offline``). On exit it disconnects each phone (otherwise adb
 keeps a removed phone as ``offline`` for about a minute) before stopping the phones.
 
-Both are plain context managers with no pytest dependency.
+Both are plain context managers with no pytest dependency. Neither lets adbutils open a
+connection of its own: adbutils answers a slow server by running a bare ``adb start-server``,
+which starts one on 5037. The harness speaks the host services over plain sockets
+(``audit.adb.host_request``), and ``client()`` hands out a ``PrivateAdbClient`` that waits for a
+slow server instead (for tests that drive the phones through adbutils on purpose).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import TYPE_CHECKING
 
 import adbutils
 
+from audit.adb import DIAL_WAIT_S, AdbHost, ServerRefused, host_request
 from audit.errors import AdbUnavailable
 from audit.simulator.transport import PhoneLike, PhoneServer, ProfileLike
 
@@ -60,6 +65,28 @@ def port_accepts(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bo
         return False
 
 
+def listening_sockets(port: int) -> frozenset[str]:
+    """Identities of the TCP sockets listening on ``port`` (any address), to tell a new one apart.
+
+    Read from /proc/net/tcp{,6} (the socket's inode), so a server restarted on the same port
+    counts as new; where /proc is not there, whether anything accepts on loopback.
+    """
+    found: set[str] = set()
+    tables = [Path("/proc/net/tcp"), Path("/proc/net/tcp6")]
+    if not any(table.exists() for table in tables):
+        return frozenset({"listening"}) if port_accepts(port) else frozenset()
+    for table in tables:
+        try:
+            lines = table.read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 9 and fields[3] == "0A" and int(fields[1].rpartition(":")[2], 16) == port:
+                found.add(f"{table.name}:{fields[9]}")
+    return frozenset(found)
+
+
 def adb_binary() -> str:
     """The adb bundled with adbutils, checked to run here (it is an x86_64 glibc binary)."""
     try:
@@ -68,6 +95,40 @@ def adb_binary() -> str:
     except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
         raise AdbUnavailable(f"the bundled adb binary cannot run here: {exc}") from None
     return path
+
+
+class _WaitingConnection(adbutils.AdbConnection):  # type: ignore[misc]
+    """adbutils' connection without its fallback: no ``adb start-server`` when a connect fails.
+
+    A connect that times out (a busy server) is retried until DIAL_WAIT_S has passed; a refused
+    one (nobody listens) fails at once.
+    """
+
+    def _safe_connect(self) -> socket.socket:
+        deadline = time.monotonic() + DIAL_WAIT_S
+        while True:
+            try:
+                sock: socket.socket = self._create_socket()
+                return sock
+            except adbutils.AdbTimeout:
+                if time.monotonic() >= deadline:
+                    raise
+
+
+class PrivateAdbClient(adbutils.AdbClient):  # type: ignore[misc]
+    """An adbutils client bound to one private server that never starts a server of its own."""
+
+    def __init__(self, port: int, socket_timeout: float | None = None) -> None:
+        if not 0 < port < 65536 or port == USER_PORT:
+            raise ValueError(f"not a private adb server port: {port}")
+        super().__init__(host="127.0.0.1", port=port, socket_timeout=socket_timeout)
+        self._timeout = socket_timeout
+
+    def make_connection(self, timeout: float | None = None) -> adbutils.AdbConnection:
+        conn = _WaitingConnection(self.host, self.port)
+        if timeout or self._timeout:
+            conn.conn.settimeout(timeout or self._timeout)
+        return conn
 
 
 class AdbServer:
@@ -159,10 +220,10 @@ class AdbServer:
         _terminate(proc)
         return False
 
-    def client(self, socket_timeout: float | None = None) -> adbutils.AdbClient:
+    def client(self, socket_timeout: float | None = None) -> PrivateAdbClient:
         if not self.port:
             raise RuntimeError("the adb server is not running")
-        return adbutils.AdbClient(host="127.0.0.1", port=self.port, socket_timeout=socket_timeout)
+        return PrivateAdbClient(self.port, socket_timeout)
 
     def run_adb(self, *args: str, input: str | None = None, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
         """The adb command line against this server, e.g. ``run_adb("devices", "-l")``."""
@@ -284,8 +345,8 @@ class Fleet:
                 return entry
         raise KeyError(serial)
 
-    def client(self, socket_timeout: float | None = None) -> adbutils.AdbClient:
-        return adbutils.AdbClient(host="127.0.0.1", port=self.adb_port, socket_timeout=socket_timeout)
+    def client(self, socket_timeout: float | None = None) -> PrivateAdbClient:
+        return PrivateAdbClient(self.adb_port, socket_timeout)
 
     # --- lifecycle
     def __enter__(self) -> Fleet:
@@ -326,7 +387,7 @@ class Fleet:
         errors: list[str] = []
 
         def connect(profile: ProfileLike, server: PhoneServer) -> None:
-            problem = _connect(self.client(), server.address, expected_state(profile))
+            problem = _connect(self.adb_port, server.address, expected_state(profile))
             if problem:
                 errors.append(f"{profile.name} ({server.address}): {problem}")
 
@@ -347,8 +408,8 @@ class Fleet:
         deadline = time.monotonic() + self._ready_timeout
         seen: dict[str, str] = {}
         while True:
-            with contextlib.suppress(adbutils.AdbError, OSError):
-                seen = {info.serial: info.state for info in self.client(socket_timeout=5).list()}
+            with contextlib.suppress(AdbUnavailable):
+                seen = {device.serial: device.state for device in AdbHost(self.adb_port, socket_timeout=5).devices()}
             late = {serial: state for serial, state in want.items() if seen.get(serial) != state}
             if not late:
                 return
@@ -362,15 +423,14 @@ class Fleet:
     def stop(self) -> None:
         """Disconnect from adb first (no lingering ``offline`` entries), then stop the phones."""
         if self._connected:
-            client = self.client(socket_timeout=5)
+            host = AdbHost(self.adb_port, socket_timeout=5)
             for serial in self._connected:
-                with contextlib.suppress(adbutils.AdbError, OSError):
-                    client.disconnect(serial)
+                host.disconnect_tcp(serial)
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline:
                 try:
-                    listed = {info.serial for info in client.list()}
-                except (adbutils.AdbError, OSError):
+                    listed = {device.serial for device in host.devices()}
+                except AdbUnavailable:
                     break
                 if not listed & set(self._connected):
                     break
@@ -391,17 +451,27 @@ class Fleet:
             raise FleetError("; ".join(problems))
 
 
-def _connect(client: adbutils.AdbClient, address: str, state: str) -> str | None:
-    """Add one phone; returns a problem description, or None when adb took it as expected."""
+def _connect(adb_port: int, address: str, state: str, attempts: int = 3) -> str | None:
+    """Add one phone; returns a problem description, or None when adb took it as expected.
+
+    A dropped connection to a busy server is retried (a phone already added answers
+    "already connected to"); nothing else is.
+    """
     # A phone that never answers makes adb wait ~10 s for the handshake before it says
     # "failed to connect"; it is listed as offline from the start, so do not wait for that.
     timeout = 1.0 if state == "offline" else 15.0
-    try:
-        answer = str(client.connect(address, timeout=timeout))
-    except adbutils.AdbTimeout:
-        return None if state == "offline" else "adb connect timed out"
-    except (adbutils.AdbError, OSError) as exc:
-        return f"adb connect failed: {exc}"
+    for attempt in range(attempts):
+        try:
+            answer = host_request(adb_port, f"host:connect:{address}", timeout)
+            break
+        except TimeoutError:
+            return None if state == "offline" else "adb connect timed out"
+        except ServerRefused as exc:
+            return f"adb connect failed: {exc}"
+        except OSError as exc:
+            if attempt + 1 == attempts:
+                return f"adb connect failed: {exc}"
+            time.sleep(0.2)
     if "connected to" in answer and "failed" not in answer and "unable" not in answer:
         return None
     if state == "unauthorized" and "failed to authenticate" in answer:
