@@ -132,7 +132,7 @@ def host_request(port: int, service: str, timeout: float) -> str:
                 raise OSError("malformed answer from the adb server") from None
             text = _recv_exact(sock, length, deadline).decode("utf-8", "replace")
         except DeadlineExceeded:
-            raise TimeoutError(f"no answer from the adb server within {timeout:g}s") from None
+            raise TimeoutError(f"the adb server did not answer within {timeout:g}s") from None
     if status == b"FAIL":
         raise ServerRefused(text)
     return text
@@ -243,6 +243,10 @@ class AdbHost:
             return host_request(self.port, service, self._socket_timeout)
         except ServerRefused as exc:
             raise AdbUnavailable(f"adb server refused {service}: {str(exc)[:200]}") from None
+        except TimeoutError:
+            raise AdbUnavailable(
+                f"adb server on port {self.port} did not answer within {self._socket_timeout:g}s"
+            ) from None
         except OSError as exc:
             raise AdbUnavailable(f"adb server on port {self.port} did not answer: {exc}") from None
 

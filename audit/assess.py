@@ -52,6 +52,7 @@ RULES: dict[str, Rule] = {
         Rule("reads.colleagues_only", Upload.NO, Severity.LOW),
         Rule("reads.empty_book", Upload.NO, Severity.OK),
         Rule("dormant.third_party.past_upload", Upload.POSSIBLE, Severity.HIGH),
+        Rule("dormant.third_party.past_unknown", Upload.POSSIBLE, Severity.HIGH),
         Rule("dormant.third_party", Upload.POSSIBLE, Severity.MEDIUM),
         Rule("dormant.no_third_party", Upload.NO, Severity.OK),
         Rule("locked", Upload.NO, Severity.OK),
@@ -130,9 +131,9 @@ def decide(app: AppState, counts: NumberCounts, past: Tri) -> tuple[Rule, str]:
     if app.installed is None:
         return RULES["unknown.installed"], "finding.unknown.installed"
     perm = app.read_contacts
-    if perm is PermissionStatus.NOT_REQUESTED or (
-        perm is PermissionStatus.UNKNOWN and app.requests_read_contacts is False
-    ):
+    # Only the parser's NOT_REQUESTED (a dump read whole for this user) says "not requested": a
+    # requested list without READ_CONTACTS is not enough while a shared user's grants are unread.
+    if perm is PermissionStatus.NOT_REQUESTED:
         return RULES["not_requested"], "finding.not_requested"
     if perm is PermissionStatus.UNKNOWN:
         return RULES["unknown.permission"], "finding.unknown.permission"
@@ -167,6 +168,8 @@ def decide(app: AppState, counts: NumberCounts, past: Tri) -> tuple[Rule, str]:
     if counts.third_party > 0:
         if past is Tri.YES:
             return RULES["dormant.third_party.past_upload"], f"finding.dormant.{dormant}.past"
+        if past is Tri.UNKNOWN:  # unknown evidence never lowers a verdict: ranks as an upload
+            return RULES["dormant.third_party.past_unknown"], f"finding.dormant.{dormant}.past_unknown"
         return RULES["dormant.third_party"], f"finding.dormant.{dormant}"
     return RULES["dormant.no_third_party"], "finding.dormant_no_third_party"
 
@@ -174,7 +177,7 @@ def decide(app: AppState, counts: NumberCounts, past: Tri) -> tuple[Rule, str]:
 def _remediation_key(rule: Rule, finding: str, past: Tri) -> str:
     if rule.id.startswith("unknown."):
         return "fix.check_manually"
-    if rule.id in ("reads.third_party", "dormant.third_party.past_upload", "dormant.third_party"):
+    if rule.id.startswith(("reads.third_party", "dormant.third_party")):
         return "fix.deny_lock.past" if past is Tri.YES else "fix.deny_lock"
     if rule.id in ("reads.colleagues_only", "reads.empty_book", "dormant.no_third_party"):
         return "fix.preventive"
@@ -281,10 +284,15 @@ def _no_app_verdict(
     )
 
 
-def _no_users_verdict(alternatives: tuple[str, ...]) -> Verdict:
+def _no_users_verdict(alternatives: tuple[str, ...], user_id: int | None = None) -> Verdict:
+    """``unknown.users``: for the phone (``user_id`` None), or for one user named but not listed."""
     rule = RULES["unknown.users"]
+    if user_id is None:
+        finding = _alt("finding.unknown.users", (), alternatives)
+    else:
+        finding = _alt("finding.unknown.user", (("user", user_id),), alternatives)
     return Verdict(
-        user_id=0,
+        user_id=0 if user_id is None else user_id,
         user_kind=UserKind.OTHER,
         package=None,
         app=None,
@@ -296,11 +304,11 @@ def _no_users_verdict(alternatives: tuple[str, ...]) -> Verdict:
         last_contacts_access=None,
         synced_contacts=None,
         past_upload=Tri.UNKNOWN,
-        counts=NumberCounts(user_id=0, known=False),
+        counts=NumberCounts(user_id=0 if user_id is None else user_id, known=False),
         uploads_third_party=rule.upload,
         severity=rule.severity,
         rule=rule.id,
-        finding=_alt("finding.unknown.users", (), alternatives),
+        finding=finding,
         remediation=Message("fix.rerun"),
         alternatives=alternatives,
     )
@@ -309,8 +317,9 @@ def _no_users_verdict(alternatives: tuple[str, ...]) -> Verdict:
 def assess_device(snapshot: DeviceSnapshot, counts: Sequence[NumberCounts], policy: Policy) -> tuple[Verdict, ...]:
     """Verdicts for every user of the phone: one per installed audited app, or one without a package."""
     alternatives = alternatives_on(snapshot, policy)
+    unlisted = tuple(_no_users_verdict(alternatives, uid) for uid in snapshot.unlisted_user_ids)
     if not snapshot.users:
-        return (_no_users_verdict(alternatives),)
+        return (_no_users_verdict(alternatives), *unlisted)
     by_user = {c.user_id: c for c in counts}
     audited = set(policy.audit_packages)
     verdicts: list[Verdict] = []
@@ -327,6 +336,7 @@ def assess_device(snapshot: DeviceSnapshot, counts: Sequence[NumberCounts], poli
                 verdicts.append(assess_app(snapshot, apps[package], user_counts, alternatives))
     if not snapshot.users_complete:  # profiles may exist unseen: the phone cannot be called compliant
         verdicts.append(_no_users_verdict(alternatives))
+    verdicts.extend(unlisted)  # users named in the output whose user line could not be read
     return tuple(verdicts)
 
 

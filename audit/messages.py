@@ -122,6 +122,14 @@ _BASE: dict[str, dict[str, str]] = {
               "sich nicht alle Profile (Arbeitsprofil, Sicherer Ordner, App-Klone) prüfen; bis dahin gilt "
               "das Telefon als nicht konform.",
     },
+    "finding.unknown.user": {
+        "en": "User {user} appears in the phone's output, but its entry in the list of Android users "
+              "could not be read, so its apps could not be checked; until they are, the phone counts as "
+              "not compliant.",
+        "de": "Benutzer {user} erscheint in der Ausgabe des Telefons, sein Eintrag in der Liste der "
+              "Android-Benutzer ließ sich aber nicht lesen, daher konnten seine Apps nicht geprüft "
+              "werden; bis dahin gilt das Telefon als nicht konform.",
+    },
     "finding.unknown.installed": {
         "en": "Whether {app} is installed in user {user} could not be read; until that is known, the "
               "phone counts as not compliant.",
@@ -280,6 +288,12 @@ _LOCKED_PAST = {
     "de": " Vor der Sperre hat {app} das Adressbuch gelesen; die damals gelesenen Rufnummern wurden "
           "sehr wahrscheinlich hochgeladen.",
 }
+_PAST_UNKNOWN = {
+    "en": " Whether {app} has read the address book before could not be established, so it is judged "
+          "as if it had.",
+    "de": " Ob {app} das Adressbuch bereits gelesen hat, ließ sich nicht feststellen; die App wird "
+          "daher so bewertet, als hätte sie es getan.",
+}
 _FIX_PAST = {
     "en": " Numbers already uploaded remain with WhatsApp; inform the data-protection officer.",
     "de": " Bereits hochgeladene Rufnummern liegen weiterhin bei WhatsApp; informieren Sie die "
@@ -301,6 +315,7 @@ def _build_catalogue() -> dict[str, dict[str, str]]:
     for key, entry in _BASE.items():
         if key.startswith("finding.dormant."):
             out[key + ".past"] = _with(entry, _PAST)
+            out[key + ".past_unknown"] = _with(entry, _PAST_UNKNOWN)
         elif key.startswith("finding.locked."):
             out[key + ".past"] = _with(entry, _LOCKED_PAST)
     out["fix.deny_lock.past"] = _with(_BASE["fix.deny_lock"], _FIX_PAST)

@@ -198,6 +198,10 @@ class DeviceSnapshot:
     # False when the phone's user list could not be read and only the owner is reported: other
     # profiles (work profile, Secure Folder, clones) may exist unseen.
     users_complete: bool = True
+    # Users the output names (a section's user=N, the raw user list, dumpsys) whose user line
+    # could not be read (a line break in the name, an OEM variant): each gets an unknown.users
+    # verdict, never silence.
+    unlisted_user_ids: tuple[int, ...] = ()
 
     def user(self, user_id: int) -> AndroidUser | None:
         for user in self.users:

@@ -116,7 +116,6 @@ def test_absent_appop_entry_is_reported_as_default_mode() -> None:
     ("dormant", "finding"),
     [
         (app(WA, enabled_state=3), "finding.dormant.disabled"),
-        (app(WA, enabled_state=2, appops_known=False), "finding.dormant.disabled"),
         (app(WA, mode="ignore"), "finding.dormant.appop"),
         (app(WA, mode="allow", uid_mode="deny"), "finding.dormant.appop"),
         (app(WA, perm=DENIED, mode="ignore"), "finding.dormant.denied"),  # never asked
@@ -128,7 +127,27 @@ def test_dormant_with_third_parties_and_no_past_upload_is_medium(dormant: AppSta
     v = only(judge([dormant]))
     expect(v, "dormant.third_party", Upload.POSSIBLE, Severity.MEDIUM)
     assert v.finding.key == finding
-    assert v.past_upload in (Tri.NO, Tri.UNKNOWN)
+    assert v.past_upload is Tri.NO
+
+
+@pytest.mark.parametrize(
+    ("dormant", "books"),
+    [
+        # app-ops refused (an OEM build's SecurityException): no access time can be seen
+        (app(WA, enabled_state=2, appops_known=False), (PRIVATE_BOOK,)),
+        (app(WA, perm=DENIED, flags=["USER_SET"], appops_known=False), (PRIVATE_BOOK,)),
+        # the raw contacts (the app's own synced contacts) could not be counted
+        (app(WA, perm=DENIED, mode="ignore"), (book(0, [C([PRIVATE_1])], raw_known=False),)),
+    ],
+)
+def test_unknown_past_upload_ranks_as_an_upload_never_lower(dormant: AppState, books: tuple[AddressBook]) -> None:
+    """Issue 8 (3): unknown evidence must never lower a verdict; "no" needs both facts read."""
+    v = only(judge([dormant], books))
+    expect(v, "dormant.third_party.past_unknown", Upload.POSSIBLE, Severity.HIGH)
+    assert v.past_upload is Tri.UNKNOWN
+    assert v.finding.key.endswith(".past_unknown")
+    assert v.remediation.key == "fix.deny_lock"
+    assert v.severity.at_least(Severity.HIGH)  # --fail-on high fails
 
 
 def test_dormant_with_past_access_is_high() -> None:
@@ -174,14 +193,8 @@ def test_locked_after_an_upload_still_says_so() -> None:
     assert v.remediation.key == "fix.none.past"
 
 
-@pytest.mark.parametrize(
-    "app_state",
-    [
-        app(WA, perm=PermissionStatus.NOT_REQUESTED, mode=None),
-        app(WA, perm=PermissionStatus.UNKNOWN, requests=False, appops_known=False, enabled_state=None),
-    ],
-)
-def test_not_requested_is_ok(app_state: AppState) -> None:
+def test_not_requested_is_ok() -> None:
+    app_state = app(WA, perm=PermissionStatus.NOT_REQUESTED, mode=None)
     expect(only(judge([app_state], [UNREADABLE_BOOK])), "not_requested", Upload.NO, Severity.OK)
 
 
@@ -211,6 +224,12 @@ def test_on_android_17_read_contacts_is_still_judged_as_the_bulk_path() -> None:
     assert "Contact Picker" not in render(v.finding, "en")
     unknown = only(judge([app(WA, perm=PermissionStatus.UNKNOWN)], sdk=37))
     assert unknown.rule == "unknown.permission"
+
+
+def test_a_requested_list_without_the_permission_is_not_enough_for_not_requested() -> None:
+    """Issue 8 (1): "not requested" needs the parser's NOT_REQUESTED, i.e. a dump read whole."""
+    app_state = app(WA, perm=PermissionStatus.UNKNOWN, requests=False, appops_known=False, enabled_state=None)
+    expect(only(judge([app_state], [UNREADABLE_BOOK])), "unknown.permission", Upload.UNKNOWN, Severity.UNKNOWN)
 
 
 def test_user_without_audited_app_gets_one_verdict_without_package() -> None:

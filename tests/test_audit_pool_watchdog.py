@@ -35,8 +35,8 @@ def hanging_collector(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Eve
     release.set()
 
 
-def pool(timeout: float, jobs: int = 1) -> AuditPool:
-    return AuditPool(AdbHost(free_port()), policy(), timeout=timeout, jobs=jobs)
+def pool(timeout: float, jobs: int = 1, grace: float = scan_module.GRACE_S) -> AuditPool:
+    return AuditPool(AdbHost(free_port()), policy(), timeout=timeout, jobs=jobs, grace=grace)
 
 
 def wait_for_results(audits: AuditPool, limit: float = 30.0) -> list[DeviceResult]:
@@ -52,8 +52,7 @@ def wait_for_results(audits: AuditPool, limit: float = 30.0) -> list[DeviceResul
 def test_a_hung_worker_is_reported_as_timeout_and_frees_its_slot(
     hanging_collector: threading.Event, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(scan_module, "GRACE_S", 0.2)
-    audits = pool(timeout=0.1)
+    audits = pool(timeout=0.1, grace=0.2)
     audits.start("SERIAL1")
     assert audits.full and "SERIAL1" in audits
     results = wait_for_results(audits)
@@ -69,8 +68,7 @@ def test_a_hung_worker_is_reported_as_timeout_and_frees_its_slot(
 def test_the_grace_period_is_granted_after_the_deadline(
     hanging_collector: threading.Event, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(scan_module, "GRACE_S", 3600.0)
-    audits = pool(timeout=0.01)
+    audits = pool(timeout=0.01, grace=3600.0)
     audits.start("SERIAL1")
     time.sleep(0.05)  # past the deadline, far inside the grace period
     assert audits.wait(0.05) == []
@@ -78,8 +76,7 @@ def test_the_grace_period_is_granted_after_the_deadline(
 
 
 def test_no_timeout_before_the_deadline(hanging_collector: threading.Event, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(scan_module, "GRACE_S", 0.0)
-    audits = pool(timeout=3600.0, jobs=2)
+    audits = pool(timeout=3600.0, jobs=2, grace=0.0)
     audits.start("SERIAL1")
     assert audits.wait(0.05) == []
     assert not audits.full and len(audits) == 1

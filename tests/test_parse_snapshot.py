@@ -282,7 +282,7 @@ def test_garbled_dumpsys_leaves_facts_unknown():
     coll = _with(collection("a08_nokia"), "dumpsys-package", {"pkg": "com.whatsapp"}, "Can't find service: package\n")
     wa = app(build_snapshot("s", coll, PACKAGES), 10)
     assert (wa.installed, wa.read_contacts) == (True, UNKNOWN)
-    assert wa.problems[0] == "dumpsys printed no block for the package"
+    assert wa.problems[0] == "dumpsys package is not whole (dumpsys reported an error while dumping)"
 
 
 def test_failed_appops_section():

@@ -21,12 +21,12 @@ from dataclasses import dataclass, replace
 
 from audit.parse.appops import parse_appops
 from audit.parse.content import parse_contacts, parse_raw_contacts
-from audit.parse.dumpsys_package import PackageDump, parse_dumpsys_package
+from audit.parse.dumpsys_package import PackageDump, dumpsys_failure, parse_dumpsys_package
 from audit.parse.getprop import parse_getprop
 from audit.parse.grants import PermissionFinding, read_contacts
 from audit.parse.packages import PackageListing, parse_package_list
 from audit.parse.settings import parse_setting
-from audit.parse.users import parse_users
+from audit.parse.users import named_user_ids, parse_users
 from audit.sections import Collection
 from audit.snapshot import (
     CONTACT_OPS,
@@ -42,6 +42,7 @@ from audit.snapshot import (
 )
 
 OK, CUT, FAILED, MISSING = "ok", "cut off", "failed", "missing"
+BROKEN = "broken"  # exit 0, but the command itself says its output is not whole
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class _Body:
     text: str
     state: str
     rc: int | None = None
+    reason: str | None = None
 
     @property
     def readable(self) -> bool:
@@ -59,6 +61,8 @@ class _Body:
             return f"{what} failed (exit status {self.rc})"
         if self.state == CUT:
             return f"{what} was cut off"
+        if self.state == BROKEN:
+            return f"{what} is not whole ({self.reason})"
         return f"{what} was not collected"
 
 
@@ -90,6 +94,12 @@ def build_snapshot(serial: str, collection: Collection, packages: Sequence[str])
     packages = tuple(dict.fromkeys(packages))
     dumps = _dumps(collection, packages)
 
+    unlisted = tuple(sorted(_named_user_ids(collection, dumps) - {u.id for u in users}))
+    if unlisted:
+        problems.append(
+            f"user(s) {', '.join(str(u) for u in unlisted)} appear in the output, but their user lines could not be read"
+        )
+
     apps: list[AppState] = []
     books: list[AddressBook] = []
     for user in users:
@@ -99,7 +109,34 @@ def build_snapshot(serial: str, collection: Collection, packages: Sequence[str])
             if app is not None:
                 apps.append(app)
         books.append(_address_book(collection, user.id))
-    return DeviceSnapshot(serial, info, users, tuple(apps), tuple(books), tuple(problems), users_complete)
+    return DeviceSnapshot(
+        serial, info, users, tuple(apps), tuple(books), tuple(problems), users_complete, unlisted
+    )
+
+
+def _named_user_ids(
+    collection: Collection, dumps: dict[str, tuple[PackageDump | None, _Body]]
+) -> frozenset[int]:
+    """Every user id the run names anywhere: so that a user whose line did not parse is never dropped.
+
+    Sources: the user listings themselves (whatever their exit status, read as loosely as the
+    collector's ``sed`` reads them), the ``user=`` attribute of every section (the collector
+    collected that user), and users in which dumpsys shows an audited app installed. Other users
+    dumpsys prints are left out: it also lists partial and pre-created users, which
+    ``pm list users`` hides and which hold no apps of their own.
+    """
+    ids: set[int] = set()
+    for name in ("users", "user-types"):
+        for section in collection.find(name):
+            ids.update(named_user_ids(section.body))
+    for section in collection.sections:
+        value = section.attr("user")
+        if value is not None and value.isascii() and value.isdigit() and len(value) <= 9:
+            ids.add(int(value))
+    for dump, _ in dumps.values():
+        if dump is not None and dump.found:
+            ids.update(u.user_id for u in dump.users if u.installed is True)
+    return frozenset(ids)
 
 
 def _device_info(collection: Collection, problems: list[str]) -> DeviceInfo:
@@ -154,7 +191,11 @@ def _dumps(collection: Collection, packages: Sequence[str]) -> dict[str, tuple[P
         body = _body(collection, "dumpsys-package", pkg=package)
         if body.state == MISSING:
             continue
-        dump = parse_dumpsys_package(body.text, package, complete=body.state == OK) if body.readable else None
+        failure = dumpsys_failure(body.text) if body.readable else None
+        if failure is not None:
+            body = _Body(body.text, BROKEN, body.rc, failure)
+        # Never ``complete=True``: exit 0 does not prove a dump whole (see dumpsys_package).
+        dump = parse_dumpsys_package(body.text, package) if body.readable else None
         out[package] = (dump, body)
     return out
 

@@ -26,7 +26,20 @@ What is read, by release (see the shared FORMATS notes for the evidence):
   ``SharedUser [<name>]`` -> ``User N:`` instead.
 
 Every list records whether it was seen to end (see ``outline``); ``grants`` decides what may be
-concluded from a missing entry.
+concluded from a missing entry. A list is closed only by a later line of the dump: every list
+but the last user's runtime permissions is followed by a header the format always prints (the
+``User N:`` blocks follow ``requested permissions:`` and ``install permissions:``; from Android 7
+``Dexopt state:`` follows the packages), and on Android 6, where nothing may follow, the end of
+the output proves nothing either (see ``dumpsys_failure`` and ``assemble``).
+
+``dumpsys`` itself can end a dump early and still exit 0 (AOSP ``cmds/dumpsys/dumpsys.cpp``):
+from Android 7 it stops reading after its timeout (10 s by default) and prints
+``*** SERVICE 'package' DUMP TIMEOUT (10000ms) EXPIRED ***``; read, poll and write errors print
+``Error in poll while dumping service ...``, ``Failed to read while dumping service ...``,
+``Failed to write while dumping service ...``; Android 10+ reports a failed ``dump()`` as
+``Error with service 'package' while dumping: ...``, Android 6 as
+``Error dumping service info: (...) package``; a missing service is ``Can't find service: ...``.
+The collector merges stderr into the section, so ``dumpsys_failure`` finds every one of them.
 """
 
 from __future__ import annotations
@@ -68,6 +81,34 @@ _FLAGS_HEX = re.compile(r"flags=0x([0-9a-fA-F]{1,8})\b")
 _FLAG_WORD = re.compile(r"^[A-Za-z0-9_]+$")
 _USER_ID = re.compile(r"userId=(\d{1,9})\b")
 HIDDEN_SECTION = "Hidden system packages:"
+# dumpsys' own lines when it could not dump the service whole (see the module docstring).
+# Loose on purpose (releases differ in quoting and units); a false match only makes facts unknown.
+_DUMPSYS_TIMEOUT = re.compile(r"^\*\*\* SERVICE .*TIMEOUT.*EXPIRED \*\*\*$")
+_DUMPSYS_ERRORS = (
+    "Error dumping service info:",
+    "Error in poll while dumping service ",
+    "Failed to read while dumping service ",
+    "Failed to write while dumping service ",
+    "Error with service '",
+    "Can't find service: ",
+)
+
+
+def dumpsys_failure(text: str) -> str | None:
+    """Why ``dumpsys`` output is not its service's whole dump, or None when it says nothing.
+
+    Such output exits 0 like a whole dump; nothing in it may be read as final, so the caller
+    treats the section as failed. A forged marker (device text) can only make a fact unknown.
+    """
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line or line[0] not in "*ECF":
+            continue
+        if _DUMPSYS_TIMEOUT.match(line):
+            return "dumpsys timed out before the dump ended"
+        if line.startswith(_DUMPSYS_ERRORS):
+            return "dumpsys reported an error while dumping"
+    return None
 
 
 @dataclass(frozen=True)
@@ -156,9 +197,11 @@ class PackageDump:
 def parse_dumpsys_package(text: str, package: str, *, complete: bool = False) -> PackageDump:
     """Read the block of ``package``. Never raises.
 
-    ``complete``: the text is the whole output (see ``build_outline``). On Android 6 the
-    package's runtime permissions can be the last lines dumpsys prints; only the collector's end
-    marker then shows that the list ended.
+    ``complete``: the caller knows that the text is the command's whole output, so its end
+    closes every open list (see ``build_outline``). The collector's pipeline never passes it: a
+    dump that exits 0 can still have been cut (see ``dumpsys_failure``), and on Android 6 the last
+    user's runtime permissions can be the last lines dumpsys prints, so a missing entry there
+    stays unknown.
     """
     root = build_outline(text, complete=complete)
     blocks = _package_blocks(root, package)

@@ -59,6 +59,11 @@ XIAOMI_XSPACE, COLOROS_CLONE = 0x800000, 0x4000000
 OEM_BITS = 0xFFFF0000
 
 _USERINFO = re.compile(r"UserInfo\{(\d{1,9}):(.*):([0-9a-fA-F]{1,8})\}(.*)$")
+_USERINFO_RECORD = re.compile(r"UserInfo\{(\d{1,9}):(.*):([0-9a-fA-F]{1,8})\}([^\n]*)$", re.DOTALL)
+_RECORD_START = re.compile(r"UserInfo\{(\d{1,9}):")
+_VERBOSE_ID = re.compile(r"^\s*\d+: id=(\d{1,9}),", re.MULTILINE)
+_MAX_RECORD = 16384  # characters of one record: far beyond any real name, and bounds the regex work
+_MAX_RECORD_LINES = 16  # lines one record may span
 _VERBOSE = re.compile(
     r"^\s*\d+: id=(\d{1,9}), name=(.*), type=([^,\s]*), flags=([A-Za-z0-9_|]*)(.*)$"
 )
@@ -75,19 +80,32 @@ class UserListing:
 
 
 def parse_users(text: str) -> UserListing:
-    """Every user line in either format; duplicates keep the first. Never raises."""
+    """Every user record in either format; duplicates keep the first. Never raises.
+
+    A ``UserInfo{`` record whose line does not end it (a profile name with a line break, which a
+    device-policy app can set) is joined with the following lines until its ``:<hexflags>}`` end
+    is found, within ``_MAX_RECORD_LINES`` lines and ``_MAX_RECORD`` characters and never across a
+    line that starts another record. What still does not parse is counted as unknown lines; the
+    assembler checks every id the output names against the users read (``named_user_ids``).
+    """
     users: list[AndroidUser] = []
     seen: set[int] = set()
     unknown_lines = 0
     duplicates = 0
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if len(line) > 4096:  # no real user line is this long; bounds the regex work
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index].strip()
+        index += 1
+        if len(line) > _MAX_RECORD:  # bounds the regex work; the id is still seen by named_user_ids
             unknown_lines += 1
             continue
         if not line or line == "Users:" or re.fullmatch(r"\d+ users?:", line):
             continue
         user = _parse_line(line)
+        if user is None and _RECORD_START.search(line):
+            user, used = _multi_line_record(line, lines, index)
+            index += used
         if user is None:
             unknown_lines += 1
             continue
@@ -106,20 +124,40 @@ def parse_users(text: str) -> UserListing:
     return UserListing(tuple(users), bool(users), tuple(problems))
 
 
+def _multi_line_record(first: str, lines: list[str], start: int) -> tuple[AndroidUser | None, int]:
+    """A record continued on the following lines: (the user, lines consumed) or (None, 0)."""
+    record = first
+    for offset in range(min(_MAX_RECORD_LINES, len(lines) - start)):
+        following = lines[start + offset].rstrip("\r")
+        if _starts_record(following.strip()) or len(record) + len(following) > _MAX_RECORD:
+            return None, 0
+        record = f"{record}\n{following}"
+        match = _USERINFO_RECORD.search(record)
+        if match is not None:
+            return _user_from(match), offset + 1
+    return None, 0
+
+
+def _starts_record(line: str) -> bool:
+    return line.startswith("UserInfo{") or _VERBOSE.match(line) is not None or line == "Users:"
+
+
+def named_user_ids(text: str) -> frozenset[int]:
+    """Every user id the output names, parsed or not: the collector's own loose match.
+
+    collect.sh finds user ids with ``sed 's/^[[:space:]]*UserInfo{\\([0-9]*\\):.*/\\1/p'`` and
+    collects every such user, so a user whose record does not parse must still be accounted for.
+    Also ids of ``cmd user list -v`` lines (``N: id=<id>, ...``).
+    """
+    ids = {int(m.group(1)) for m in _RECORD_START.finditer(text)}
+    ids.update(int(m.group(1)) for m in _VERBOSE_ID.finditer(text))
+    return frozenset(ids)
+
+
 def _parse_line(line: str) -> AndroidUser | None:
     match = _USERINFO.search(line)
     if match is not None:
-        uid, name, hexflags, tail = match.groups()
-        flags = int(hexflags, 16)
-        words = tail.split()
-        if not words:
-            running: bool | None = False  # pm list users marks running users, so absence means stopped
-        elif "running" in words:
-            running = True
-        else:
-            running = None  # OEM fields (dumpsys user style): running state not printed
-        user_id = int(uid)
-        return AndroidUser(user_id, name, flags, classify_user(user_id, name, flags), running)
+        return _user_from(match)
     match = _VERBOSE.match(line)
     if match is not None:
         uid, name, user_type, flag_names, tail = match.groups()
@@ -128,6 +166,20 @@ def _parse_line(line: str) -> AndroidUser | None:
         kind = classify_user(user_id, name, vflags, user_type)
         return AndroidUser(user_id, name, vflags, kind, "(running)" in tail)
     return None
+
+
+def _user_from(match: re.Match[str]) -> AndroidUser:
+    uid, name, hexflags, tail = match.groups()
+    flags = int(hexflags, 16)
+    words = tail.split()
+    if not words:
+        running: bool | None = False  # pm list users marks running users, so absence means stopped
+    elif "running" in words:
+        running = True
+    else:
+        running = None  # OEM fields (dumpsys user style): running state not printed
+    user_id = int(uid)
+    return AndroidUser(user_id, name, flags, classify_user(user_id, name, flags), running)
 
 
 def flags_from_names(names: str) -> int | None:
