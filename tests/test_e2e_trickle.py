@@ -56,7 +56,8 @@ def run_bounded(target: Any, bound: float) -> tuple[bool, float, list[Any]]:
 
 
 def test_a_trickled_output_is_cut_off_at_the_phones_deadline(start_fleet) -> None:  # type: ignore[no-untyped-def]
-    """A byte every 150 ms: the push reply arrives, then the collector's output never ends."""
+    """A byte every 150 ms: the push reply arrives in time, then the collector's output never
+    ends. The scan's path reports the phone as timeout at its deadline, not at the pool's grace."""
     fleet = start_fleet(trickling("trickle-output", 150))
     host = AdbHost(fleet.adb_port)
     timeout = 4.0
