@@ -12,7 +12,9 @@ regression fails the test instead of hanging the suite; the fleet's teardown the
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import os
 import subprocess
 import sys
@@ -106,3 +108,19 @@ def test_a_command_output_past_the_cap_is_an_error_not_a_read(start_fleet) -> No
         host.shell_bytes(serial, "yes | head -c 300000", deadline, limit=100_000)
     assert caught.value.status == DeviceStatus.ERROR.value
     assert "100000 bytes" in str(caught.value)
+
+
+def test_a_scan_lists_the_trickling_phone_as_timeout_with_severity_unknown(start_fleet, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fleet = start_fleet(trickling("trickle-scan", 150))
+    timeout = 3
+    env = dict(os.environ, HOME=str(tmp_path), NO_COLOR="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "audit", "scan", "--serial", fleet.serials[0], "--adb-port", str(fleet.adb_port),
+         "--timeout", str(timeout), "--format", "csv"],
+        capture_output=True, text=True, timeout=timeout + GRACE_S + STARTUP_S + 5.0, env=env, cwd=tmp_path,
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 3, proc.stderr
+    [row] = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert (row["device_status"], row["severity"]) == ("timeout", "unknown")
+    assert "deadline" in row["device_error"]
