@@ -5,7 +5,8 @@
 # Usage: sh collect.sh NONCE PACKAGE...
 #   NONCE    hex token chosen by the host; it prefixes every marker line so that nothing a
 #            phone prints (a contact named "@@end") can forge a section boundary.
-#   PACKAGE  the packages to audit; the host validated every name against ^[A-Za-z0-9_.]+$.
+#   PACKAGE  the packages to audit; the host checked each whole name (dotted Java identifiers, no
+#            whitespace or line break: audit.apps.PACKAGE_RE with fullmatch), so none can split a word.
 # Output: tagged sections, each with the exit status of its command, and a terminator line
 # carrying the section count, so that a truncated run is never mistaken for a complete one.
 

@@ -12,7 +12,9 @@ regression fails the test instead of hanging the suite; the fleet's teardown the
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import os
 import subprocess
 import sys
@@ -30,6 +32,7 @@ from audit.scan import audit_one
 from audit.simulator.profile import Faults, load_profile
 
 GRACE_S = 3.0  # generous: scheduling on a loaded 2-core machine, not a performance figure
+STARTUP_S = 5.0  # a child interpreter importing the CLI before the deadline starts
 
 
 def trickling(name: str, trickle_ms: int) -> Any:
@@ -55,7 +58,8 @@ def run_bounded(target: Any, bound: float) -> tuple[bool, float, list[Any]]:
 
 
 def test_a_trickled_output_is_cut_off_at_the_phones_deadline(start_fleet) -> None:  # type: ignore[no-untyped-def]
-    """A byte every 150 ms: the push reply arrives, then the collector's output never ends."""
+    """A byte every 150 ms: the push reply arrives in time, then the collector's output never
+    ends. The scan's path reports the phone as timeout at its deadline, not at the pool's grace."""
     fleet = start_fleet(trickling("trickle-output", 150))
     host = AdbHost(fleet.adb_port)
     timeout = 4.0
@@ -72,9 +76,9 @@ def test_a_trickled_output_is_cut_off_at_the_phones_deadline(start_fleet) -> Non
 
 
 def test_collect_stops_at_its_timeout_while_the_push_reply_trickles(start_fleet, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The issue's case: ``collect --timeout T`` stayed alive for minutes; a byte every 1.5 s
-    makes even the 8-byte push reply outlast T. One line on stderr, exit 3, no traceback."""
-    fleet = start_fleet(trickling("trickle-push", 1500))
+    """The issue's case: ``collect --timeout T`` stayed alive for hours. A byte every 2 s, as
+    there, makes even the 8-byte push reply outlast T. One line on stderr, exit 3, no traceback."""
+    fleet = start_fleet(trickling("trickle-push", 2000))
     timeout = 3
     env = dict(os.environ, HOME=str(tmp_path), NO_COLOR="1")
     env.pop("CONTACT_AUDIT_SERIAL", None)
@@ -83,8 +87,9 @@ def test_collect_stops_at_its_timeout_while_the_push_reply_trickles(start_fleet,
         proc = subprocess.run(
             [sys.executable, "-m", "audit", "collect", "--serial", fleet.serials[0],
              "--adb-port", str(fleet.adb_port), "--timeout", str(timeout)],
-            capture_output=True, text=True, timeout=timeout + GRACE_S + 2.0, env=env, cwd=tmp_path, check=False,
-        )  # fmt: skip  (+2 s: the interpreter's own start-up)
+            capture_output=True, text=True, timeout=timeout + GRACE_S + STARTUP_S, env=env, cwd=tmp_path,
+            check=False,
+        )  # fmt: skip
     except subprocess.TimeoutExpired:
         pytest.fail(f"collect --timeout {timeout} still ran after {time.monotonic() - started:.1f}s")
     assert proc.returncode == 3, proc.stderr
@@ -103,3 +108,19 @@ def test_a_command_output_past_the_cap_is_an_error_not_a_read(start_fleet) -> No
         host.shell_bytes(serial, "yes | head -c 300000", deadline, limit=100_000)
     assert caught.value.status == DeviceStatus.ERROR.value
     assert "100000 bytes" in str(caught.value)
+
+
+def test_a_scan_lists_the_trickling_phone_as_timeout_with_severity_unknown(start_fleet, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fleet = start_fleet(trickling("trickle-scan", 150))
+    timeout = 3
+    env = dict(os.environ, HOME=str(tmp_path), NO_COLOR="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "audit", "scan", "--serial", fleet.serials[0], "--adb-port", str(fleet.adb_port),
+         "--timeout", str(timeout), "--format", "csv"],
+        capture_output=True, text=True, timeout=timeout + GRACE_S + STARTUP_S + 5.0, env=env, cwd=tmp_path,
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 3, proc.stderr
+    [row] = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert (row["device_status"], row["severity"]) == ("timeout", "unknown")
+    assert "deadline" in row["device_error"]

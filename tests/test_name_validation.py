@@ -8,6 +8,8 @@ validator must reject a name with anything after it, a line break above all.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,16 @@ def test_policy_check_rejects_a_package_with_a_trailing_newline(tmp_path: Path, 
         check_policy(path)
     assert f"apps.{key}[0]" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_the_policy_check_command_refuses_it_in_one_line(tmp_path: Path) -> None:
+    """What the issue saw: ``policy check`` said ok, and the scan then read the phone wrongly."""
+    (tmp_path / "contact-audit.toml").write_text('[apps]\naudit = ["com.whatsapp\\n"]\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "audit", "policy", "check", "contact-audit.toml"],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False)
+    assert proc.returncode == 2, proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "apps.audit[0]" in lines[0] and "Traceback" not in proc.stderr
 
 
 def test_policy_check_rejects_an_account_type_with_a_trailing_newline(tmp_path: Path) -> None:
