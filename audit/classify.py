@@ -366,7 +366,9 @@ def classify_device(
         user = snapshot.user(uid)
         work = user is not None and user.kind is UserKind.WORK_PROFILE
         book = snapshot.address_book(uid)
-        if user is not None and user.kind is UserKind.CLONE:
+        # A user that may be a clone (an OEM bit read without its maker, a profile of unknown
+        # type) is judged as one: the larger book is the worse of the two readings.
+        if user is not None and user.may_be(UserKind.CLONE):
             book = readable_by_clone(book, snapshot.address_book(0))
         out.append(classify_book(book, uid, policy, region, work_profile=work, cache=cache))
     return tuple(out)

@@ -81,6 +81,12 @@ class AndroidUser:
     flags: int | None
     kind: UserKind
     running: bool | None = None
+    # Other kinds the user may be (an OEM flag bit read without knowing the maker, a profile whose
+    # type could not be read): verdicts judge the worst of kind and these (docs/verdicts.md).
+    alt_kinds: tuple[UserKind, ...] = ()
+
+    def may_be(self, kind: UserKind) -> bool:
+        return self.kind is kind or kind in self.alt_kinds
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from audit.parse.getprop import parse_getprop
 from audit.parse.grants import PermissionFinding, read_contacts
 from audit.parse.packages import PackageListing, parse_package_list
 from audit.parse.settings import parse_setting
-from audit.parse.users import named_user_ids, parse_users
+from audit.parse.users import PROFILE, named_user_ids, oem_of, parse_users, user_kinds
 from audit.sections import Collection
 from audit.snapshot import (
     CONTACT_OPS,
@@ -90,7 +90,7 @@ def build_snapshot(serial: str, collection: Collection, packages: Sequence[str])
         problems.append(f"the collector output is flawed ({collection.problem})")
 
     info = _device_info(collection, problems)
-    users, users_complete = _users(collection, problems)
+    users, users_complete = _users(collection, problems, oem_of(info.manufacturer))
     packages = tuple(dict.fromkeys(packages))
     dumps = _dumps(collection, packages)
 
@@ -149,8 +149,14 @@ def _device_info(collection: Collection, problems: list[str]) -> DeviceInfo:
     return parse_getprop(body.text)
 
 
-def _users(collection: Collection, problems: list[str]) -> tuple[tuple[AndroidUser, ...], bool]:
-    """The users, and whether that list is the phone's whole list."""
+def _users(
+    collection: Collection, problems: list[str], oem: str | None
+) -> tuple[tuple[AndroidUser, ...], bool]:
+    """The users, and whether that list is the phone's whole list.
+
+    Kinds are read again with the phone's maker known (``oem``), since OEM flag bits mean
+    different things to different makers (see audit.parse.users).
+    """
     body = _body(collection, "users")
     if body.readable:
         listing = parse_users(body.text)
@@ -158,7 +164,8 @@ def _users(collection: Collection, problems: list[str]) -> tuple[tuple[AndroidUs
             problems.append(body.why("the user list") + "; users after the cut are missing")
         if listing.usable:
             problems.extend(listing.problems)
-            return _with_types(collection, listing.users), body.state == OK
+            users = tuple(_with_oem(u, oem) for u in listing.users)
+            return _with_types(collection, users), body.state == OK
         problems.extend(listing.problems)
     else:
         problems.append(body.why("the user list"))
@@ -168,21 +175,32 @@ def _users(collection: Collection, problems: list[str]) -> tuple[tuple[AndroidUs
     return (), False
 
 
+def _with_oem(user: AndroidUser, oem: str | None) -> AndroidUser:
+    kinds = user_kinds(user.id, user.name, user.flags, None, oem)
+    return replace(user, kind=kinds[0], alt_kinds=kinds[1:])
+
+
 def _with_types(collection: Collection, users: tuple[AndroidUser, ...]) -> tuple[AndroidUser, ...]:
     """Refine user kinds from ``cmd user list -v`` (Android 11+), which names each user's type.
 
     `pm list users` flags cannot tell Android 14's clone profile or private space from other
-    profiles; the typed listing can. It only refines: a user it does not know, or classifies no
-    better than "other", keeps its kind, and a failed or missing section changes nothing.
+    profiles; the typed listing can. A type AOSP defines settles the kind (no other candidate
+    remains); a user the listing does not know, or types no better than "other", keeps its
+    candidates. A profile (PROFILE flag) whose type is not known may be an Android 14 clone
+    profile, so clone is one of its candidates.
     """
     body = _body(collection, "user-types")
-    if body.state != OK:
-        return users
-    typed = {u.id: u.kind for u in parse_users(body.text).users}
-    return tuple(
-        replace(u, kind=typed[u.id]) if typed.get(u.id, UserKind.OTHER) is not UserKind.OTHER else u
-        for u in users
-    )
+    typed = {u.id: u.kind for u in parse_users(body.text).users} if body.state == OK else {}
+    out: list[AndroidUser] = []
+    for user in users:
+        kind = typed.get(user.id, UserKind.OTHER)
+        if kind is not UserKind.OTHER:
+            out.append(replace(user, kind=kind, alt_kinds=()))
+        elif user.kind is UserKind.OTHER and user.flags is not None and user.flags & PROFILE:
+            out.append(replace(user, alt_kinds=tuple(dict.fromkeys((*user.alt_kinds, UserKind.CLONE)))))
+        else:
+            out.append(user)
+    return tuple(out)
 
 
 def _dumps(collection: Collection, packages: Sequence[str]) -> dict[str, tuple[PackageDump | None, _Body]]:

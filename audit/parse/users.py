@@ -8,24 +8,43 @@ Accepted line forms (any leading white space, TAB or none):
 - ``<n>: id=<id>, name=<name>, type=<type>, flags=<A|B|...>[ (running)][ (current)]...``
   (``cmd user list -v``, Android 10+), with flag names instead of a number.
 
-How a user's kind is decided (first rule that matches wins; OEMs reuse AOSP flag bits for their
-own profiles, which is why the OEM rules come before the flag rules):
+How a user's kind is decided. OEMs put their own meanings into the high flag bits, and the same
+bit means different things to different makers, so a bit is read by the maker that set it
+(``ro.product.manufacturer``; ``oem_of``). Every OEM bit used, with its public source:
+
+- Samsung (``android.content.pm.UserInfo`` of One UI's framework.jar, decompiled copies on
+  GitHub found with the project's code search): ``FLAG_SECURE_FOLDER = 0x20000``,
+  ``FLAG_DUALAPP_PROFILE = 0x20000000`` (Dual Messenger), ``FLAG_KNOX_WORKSPACE = 0x10000000``
+  (any Knox container: ``isKnoxWorkspace()`` returns ``isManagedProfile()``, so a Knox work
+  profile as well as the Secure Folder), ``FLAG_DUAL_DAR_CUSTOM_CRYPTO = 0x4000000`` and
+  ``FLAG_DUAL_DAR_SAMSUNG_CRYPTO = 0x2000000`` (DualDAR-encrypted work profiles; older builds
+  name 0x4000000 ``FLAG_BBC_CONTAINER`` and 0x800000 ``FLAG_THIRD_CONTAINER``). Seen on phones:
+  Secure Folder ``10061030``/``61010``, Dual Messenger ``20001010`` (shared notes).
+- Xiaomi (``miui.securityspace.XSpaceUserHandle`` / ``CrossUserUtilsCompat``):
+  ``FLAG_XSPACE_PROFILE = 0x800000``, ``USER_XSPACE = 999``. Seen: ``801010``, ``800010``.
+- OPPO/OnePlus/realme ColorOS (``com.color.multiapp.ColorMultiAppManager``,
+  ``UserManagerService.FLAG_MULTI_APP``): ``USER_FLAG_MULTI_APP = 0x4000000``,
+  ``USER_ID_MULTI_APP = 999``. Seen: ``4001010``, ``4000030`` (ColorOS sets MANAGED_PROFILE on
+  its clones).
+
+Candidates (``user_kinds``; the first is the kind reported, the rest stay possible):
 
 1. id 0 -> owner.
-2. Samsung Secure Folder: id 150-160, or the name "Secure Folder", or the Samsung
-   secure-folder bit 0x10000000 -> secure_folder. (Its flags carry MANAGED_PROFILE too.)
-3. Clone users: Samsung Dual Messenger (id 95 or name "DUAL_APP"), Xiaomi XSpace (id 999,
-   name "XSpace" or bit 0x800000), ColorOS/OnePlus/other app cloners (ids 998/999, names
-   "MultiApp"/"Multi-App", bit 0x4000000), Samsung's dual-app bit 0x20000000 and the AOSP
-   clone profile (type ``profile.CLONE``, Android 14) -> clone. ColorOS sets MANAGED_PROFILE
-   on its clone users, so this rule must come before rule 4.
-4. MANAGED_PROFILE (0x20) or type ``profile.MANAGED`` -> work_profile.
-5. GUEST (0x4) or type ``full.GUEST`` -> guest.
-6. A full user -> secondary: FULL (0x400, Android 11+) or type ``full.*``; on older releases,
-   which have no FULL flag, any user whose flags hold neither PROFILE (0x1000), RESTRICTED (0x8)
-   nor bits above 0xFFFF (OEM meanings unknown).
-7. Anything else (restricted profiles, private space, unknown OEM profiles, unreadable
-   flags) -> other.
+2. Samsung Secure Folder: id 150-160, the name "Secure Folder", or Samsung's 0x20000.
+3. Clone users: Samsung Dual Messenger (id 95, name "DUAL_APP", Samsung's 0x20000000), Xiaomi
+   XSpace (id 999, name "XSpace", Xiaomi's 0x800000), ColorOS clones (ids 998/999, names
+   "MultiApp"/"Multi-App", ColorOS's 0x4000000).
+4. Samsung's Knox-workspace bit without Secure Folder marks -> work profile.
+5. The AOSP flags: MANAGED_PROFILE (0x20) -> work_profile; GUEST (0x4) -> guest; a full user ->
+   secondary: FULL (0x400, Android 11+), or on older releases any user whose flags hold neither
+   PROFILE (0x1000), RESTRICTED (0x8) nor bits above 0xFFFF (OEM meanings unknown); anything
+   else (restricted profiles, private space, unknown OEM profiles, unreadable flags) -> other.
+
+When the maker is unknown, every maker's reading of a bit is a candidate (0x4000000 is a ColorOS
+clone or a Samsung DualDAR work profile). The type ``cmd user list -v`` prints (Android 11+,
+``profile.CLONE``, ``profile.MANAGED``, ...) is AOSP's own and settles the kind. Verdicts judge a
+user whose candidates include a clone as a clone (its apps read the owner's book too), the
+worse of the readings (docs/verdicts.md).
 """
 
 from __future__ import annotations
@@ -54,7 +73,8 @@ FLAG_BITS: dict[str, int] = {
     "FOR_TESTING": 0x8000,
 }
 GUEST, RESTRICTED, MANAGED_PROFILE, FULL, PROFILE = 0x4, 0x8, 0x20, 0x400, 0x1000
-SAMSUNG_SECURE_FOLDER, SAMSUNG_DUAL_APP = 0x10000000, 0x20000000
+# OEM bits, each read only for its maker (sources in the module docstring).
+SAMSUNG_SECURE_FOLDER, SAMSUNG_DUAL_APP, SAMSUNG_KNOX_WORKSPACE = 0x20000, 0x20000000, 0x10000000
 XIAOMI_XSPACE, COLOROS_CLONE = 0x800000, 0x4000000
 OEM_BITS = 0xFFFF0000
 
@@ -163,8 +183,8 @@ def _parse_line(line: str) -> AndroidUser | None:
         uid, name, user_type, flag_names, tail = match.groups()
         user_id = int(uid)
         vflags = flags_from_names(flag_names)
-        kind = classify_user(user_id, name, vflags, user_type)
-        return AndroidUser(user_id, name, vflags, kind, "(running)" in tail)
+        kinds = user_kinds(user_id, name, vflags, user_type)
+        return AndroidUser(user_id, name, vflags, kinds[0], "(running)" in tail, kinds[1:])
     return None
 
 
@@ -179,7 +199,8 @@ def _user_from(match: re.Match[str]) -> AndroidUser:
     else:
         running = None  # OEM fields (dumpsys user style): running state not printed
     user_id = int(uid)
-    return AndroidUser(user_id, name, flags, classify_user(user_id, name, flags), running)
+    kinds = user_kinds(user_id, name, flags)
+    return AndroidUser(user_id, name, flags, kinds[0], running, kinds[1:])
 
 
 def flags_from_names(names: str) -> int | None:
@@ -200,29 +221,94 @@ def flags_from_names(names: str) -> int | None:
     return value
 
 
-def classify_user(user_id: int, name: str, flags: int | None, user_type: str | None = None) -> UserKind:
-    """The module docstring's rules, in order."""
+def oem_of(manufacturer: str | None) -> str | None:
+    """The maker family whose flag bits apply: "samsung", "xiaomi", "oplus", or None (unknown)."""
+    name = (manufacturer or "").strip().lower()
+    if not name:
+        return None
+    if name == "samsung":
+        return "samsung"
+    if name in ("xiaomi", "redmi", "poco"):
+        return "xiaomi"
+    if name in ("oppo", "oneplus", "realme"):
+        return "oplus"
+    return "other"
+
+
+def user_kinds(
+    user_id: int, name: str, flags: int | None, user_type: str | None = None, oem: str | None = None
+) -> tuple[UserKind, ...]:
+    """Every kind the user may be, the most likely first (module docstring). Never empty."""
+    if user_id == 0:
+        return (UserKind.OWNER,)
+    typed = _typed_kind(user_type)
+    if typed is not None:
+        return (typed,)
     lname = name.strip().lower()
     bits = flags if flags is not None else 0
-    utype = (user_type or "").lower()
-    if user_id == 0:
-        return UserKind.OWNER
-    if 150 <= user_id <= 160 or lname == "secure folder" or bits & SAMSUNG_SECURE_FOLDER:
-        return UserKind.SECURE_FOLDER
+
+    def maybe(maker: str) -> bool:
+        return oem is None or oem == maker
+
+    # Ids and names the makers use for these users are read the same way on every phone.
+    named: list[UserKind] = []
+    if 150 <= user_id <= 160 or lname == "secure folder":
+        named.append(UserKind.SECURE_FOLDER)
+    if user_id in (95, 998, 999) or lname in _CLONE_NAMES:
+        named.append(UserKind.CLONE)
+    # Bits are read by their maker; with the maker unknown every maker's reading is a candidate.
+    flagged: list[UserKind] = []
+    secure = bool(named and named[0] is UserKind.SECURE_FOLDER) or bool(
+        maybe("samsung") and bits & SAMSUNG_SECURE_FOLDER
+    )
+    if maybe("samsung") and bits & SAMSUNG_SECURE_FOLDER:
+        flagged.append(UserKind.SECURE_FOLDER)
     if (
-        user_id in (95, 998, 999)
-        or lname in _CLONE_NAMES
-        or bits & (SAMSUNG_DUAL_APP | XIAOMI_XSPACE | COLOROS_CLONE)
-        or utype.endswith("profile.clone")
+        (maybe("samsung") and bits & SAMSUNG_DUAL_APP)
+        or (maybe("xiaomi") and bits & XIAOMI_XSPACE)
+        or (maybe("oplus") and bits & COLOROS_CLONE)
     ):
+        flagged.append(UserKind.CLONE)
+    if maybe("samsung") and bits & SAMSUNG_KNOX_WORKSPACE and not secure:
+        flagged.append(UserKind.WORK_PROFILE)
+    aosp = _aosp_kind(flags, user_type)
+    if named:
+        return tuple(dict.fromkeys(named))
+    if flagged and oem is None:  # the bit may mean something else to the maker that set it
+        return tuple(dict.fromkeys((*flagged, aosp)))
+    return tuple(dict.fromkeys(flagged or [aosp]))
+
+
+def classify_user(
+    user_id: int, name: str, flags: int | None, user_type: str | None = None, oem: str | None = None
+) -> UserKind:
+    """The most likely kind (see ``user_kinds``)."""
+    return user_kinds(user_id, name, flags, user_type, oem)[0]
+
+
+def _typed_kind(user_type: str | None) -> UserKind | None:
+    utype = (user_type or "").lower()
+    if not utype:
+        return None
+    if utype.endswith("profile.clone"):
         return UserKind.CLONE
-    if utype.endswith("profile.managed") or (flags is not None and bits & MANAGED_PROFILE):
+    if utype.endswith("profile.managed"):
         return UserKind.WORK_PROFILE
-    if utype.endswith("full.guest") or (flags is not None and bits & GUEST):
+    if utype.endswith("full.guest"):
         return UserKind.GUEST
     if utype.startswith("full.") or utype.startswith("android.os.usertype.full."):
         return UserKind.SECONDARY
-    if flags is None or utype.startswith("profile.") or "profile." in utype:
+    return None
+
+
+def _aosp_kind(flags: int | None, user_type: str | None) -> UserKind:
+    bits = flags if flags is not None else 0
+    utype = (user_type or "").lower()
+    if flags is not None and bits & MANAGED_PROFILE:
+        return UserKind.WORK_PROFILE
+    if flags is not None and bits & GUEST:
+        return UserKind.GUEST
+    if flags is None or "profile." in utype:
         return UserKind.OTHER
     if bits & FULL:
         return UserKind.SECONDARY
