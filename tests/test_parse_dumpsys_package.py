@@ -379,3 +379,17 @@ def test_build_snapshot_never_closes_the_last_list_at_the_end_of_a_section() -> 
     snap = build_snapshot("s", split_sections(text, n), ("com.whatsapp",))
     (app,) = snap.apps
     assert app.read_contacts is PermissionStatus.UNKNOWN
+
+
+def test_a_dumpsys_timeout_inside_the_requested_list_is_not_a_whole_list():
+    """dumpsys stops a slow service after its timeout, prints a marker and exits 0. A requested
+    list cut there must not read as "READ_CONTACTS not requested" (that would be a false ok)."""
+    text = fixture("a16_pixel/dumpsys-package+pkg=com.whatsapp.txt")
+    head = text[: text.index("      android.permission.READ_CONTACTS\n")]
+    cut = head + "\n*** SERVICE 'package' DUMP TIMEOUT (10000ms) EXPIRED ***\n\n"
+    dump = parse_dumpsys_package(cut, "com.whatsapp", complete=True)
+    assert dump.found and dump.requested is None
+    assert dump.problems == ("dumpsys timed out before the dump was complete",)
+    assert read_contacts(dump, 0).status is PermissionStatus.UNKNOWN
+    whole = parse_dumpsys_package(text + "\n*** SERVICE 'package' DUMP TIMEOUT (10000ms) EXPIRED ***\n", "com.whatsapp")
+    assert read_contacts(whole, 0).status is PermissionStatus.GRANTED  # what came before it is still read

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_parse_snapshot import PACKAGES, collection
+from test_parse_snapshot import NONCE, PACKAGES, collection, collector_output
 from test_report_json import schema, validate
 
 from audit.assess import audit_snapshot
@@ -19,9 +19,9 @@ from audit.policy import default_policy
 from audit.report import render
 from audit.report.csv_report import COLUMNS
 from audit.results import ScanReport, Severity
-from audit.sections import Collection
+from audit.sections import Collection, split_sections
 
-PHONES = ("a06_generic", "a08_nokia", "a10_samsung", "a11_xiaomi", "a14_workprofile", "a16_pixel")
+PHONES = ("a06_generic", "a08_nokia", "a10_samsung", "a11_xiaomi", "a14_workprofile", "a16_pixel", "a17_pixel")
 
 
 def _report(coll: Collection, phone: str) -> ScanReport:
@@ -68,3 +68,29 @@ def test_a_garbled_permission_dump_is_unknown_for_that_app(phone: str, junk: str
     assert mine, "the app is still listed as installed, so it must still get a verdict"
     for verdict in mine:
         assert verdict.rule.startswith("unknown.") and verdict.severity is Severity.UNKNOWN, verdict.rule
+
+
+
+def test_android_17_output_cut_in_the_picker_apps_dump_is_ok_only_after_its_requested_list() -> None:
+    """What if the output stopped here? The collector's stream is cut at every line of the
+    picker-only app's dump (Android 17, with its blank line inside the package block). The app is
+    "picker only" (ok) only once its requested-permissions list was seen to end (the next heading
+    was printed): the manifest then declares no READ_CONTACTS, whatever else is cut. Any earlier
+    cut leaves it unknown."""
+    phone, package = "a17_pixel", "com.whatsapp.w4b"
+    text = collector_output(phone)
+    start = text.index(f"begin dumpsys-package pkg={package}\n")
+    end = text.index("@@", start + 1)
+    list_ended = text.index("    install permissions:\n", start) + len("    install permissions:\n")
+    whole = audit_snapshot(build_snapshot("s", split_sections(text, NONCE), PACKAGES), default_policy())
+    assert [v.rule for v in whole.verdicts if v.package == package] == ["not_requested.picker"]
+    cuts = [start + n + 1 for n, ch in enumerate(text[start:end]) if ch == "\n"]
+    assert len(cuts) > 100
+    for cut in cuts:
+        result = audit_snapshot(build_snapshot("s", split_sections(text[:cut], NONCE), PACKAGES), default_policy())
+        rules = [v.rule for v in result.verdicts if v.package == package]
+        assert len(rules) == 1, (cut, rules)
+        if cut < list_ended:
+            assert all(r.startswith("unknown.") for r in rules), (cut, rules)
+        else:
+            assert rules == ["not_requested.picker"], (cut, rules)

@@ -184,18 +184,19 @@ def _with_types(collection: Collection, users: tuple[AndroidUser, ...]) -> tuple
     """Refine user kinds from ``cmd user list -v`` (Android 11+), which names each user's type.
 
     `pm list users` flags cannot tell Android 14's clone profile or private space from other
-    profiles; the typed listing can. A type AOSP defines settles the kind (no other candidate
-    remains); a user the listing does not know, or types no better than "other", keeps its
+    profiles; the typed listing can. A type AOSP defines settles the kind, except for a maker's
+    own user (Samsung's Secure Folder is typed as a managed profile), which keeps the maker's kind
+    first and the type as a candidate; a user the listing does not know, or types no better than "other", keeps its
     candidates. A profile (PROFILE flag) whose type is not known may be an Android 14 clone
     profile, so clone is one of its candidates.
     """
     body = _body(collection, "user-types")
-    typed = {u.id: u.kind for u in parse_users(body.text).users} if body.state == OK else {}
+    typed = {u.id: u for u in parse_users(body.text).users} if body.state == OK else {}
     out: list[AndroidUser] = []
     for user in users:
-        kind = typed.get(user.id, UserKind.OTHER)
-        if kind is not UserKind.OTHER:
-            out.append(replace(user, kind=kind, alt_kinds=()))
+        known = typed.get(user.id)
+        if known is not None and known.kind is not UserKind.OTHER:
+            out.append(replace(user, kind=known.kind, alt_kinds=known.alt_kinds))
         elif user.kind is UserKind.OTHER and user.flags is not None and user.flags & PROFILE:
             out.append(replace(user, alt_kinds=tuple(dict.fromkeys((*user.alt_kinds, UserKind.CLONE)))))
         else:

@@ -80,6 +80,9 @@ _FLAGS_LIST = re.compile(r"flags=\[([^\]]*)\]")
 _FLAGS_HEX = re.compile(r"flags=0x([0-9a-fA-F]{1,8})\b")
 _FLAG_WORD = re.compile(r"^[A-Za-z0-9_]+$")
 _USER_ID = re.compile(r"userId=(\d{1,9})\b")
+# dumpsys gives up on a service after its timeout, prints this on stdout and still exits 0
+# (frameworks/native cmds/dumpsys): the text before it is a cut dump, not a whole one.
+_DUMP_TIMEOUT = re.compile(r"^\*\*\* SERVICE '[^'\n]*' DUMP TIMEOUT \(\d+ms\) EXPIRED \*\*\*\s*$", re.MULTILINE)
 HIDDEN_SECTION = "Hidden system packages:"
 # dumpsys' own lines when it could not dump the service whole (see the module docstring).
 # Loose on purpose (releases differ in quoting and units); a false match only makes facts unknown.
@@ -202,7 +205,16 @@ def parse_dumpsys_package(text: str, package: str, *, complete: bool = False) ->
     dump that exits 0 can still have been cut (see ``dumpsys_failure``), and on Android 6 the last
     user's runtime permissions can be the last lines dumpsys prints, so a missing entry there
     stays unknown.
+
+    A dumpsys timeout marker also cuts the text there (defence in depth; the collector's
+    pipeline already marks such a section broken): what follows it is not the package's dump,
+    and nothing before it was seen to end.
     """
+    problems: list[str] = []
+    timed_out = _DUMP_TIMEOUT.search(text)
+    if timed_out is not None:
+        text, complete = text[: timed_out.start()], False
+        problems.append("dumpsys timed out before the dump was complete")
     root = build_outline(text, complete=complete)
     blocks = _package_blocks(root, package)
     if not blocks:
@@ -211,8 +223,7 @@ def parse_dumpsys_package(text: str, package: str, *, complete: bool = False) ->
             if "Unable to find package" in text
             else "dumpsys printed no block for the package"
         )
-        return PackageDump(package, False, problems=(problem,))
-    problems: list[str] = []
+        return PackageDump(package, False, problems=(*problems, problem))
     if len(blocks) > 1:
         problems.append("dumpsys printed the package twice; the first block was read")
     block = blocks[0]

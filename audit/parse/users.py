@@ -42,7 +42,9 @@ Candidates (``user_kinds``; the first is the kind reported, the rest stay possib
 
 When the maker is unknown, every maker's reading of a bit is a candidate (0x4000000 is a ColorOS
 clone or a Samsung DualDAR work profile). The type ``cmd user list -v`` prints (Android 11+,
-``profile.CLONE``, ``profile.MANAGED``, ...) is AOSP's own and settles the kind. Verdicts judge a
+``profile.CLONE``, ``profile.MANAGED``, ...) is AOSP's own and settles the kind, except for the
+makers' own users of rules 2-3 by id or name: AOSP types Samsung's Secure Folder as a managed
+profile, so the maker's kind stays first and the type becomes a candidate. Verdicts judge a
 user whose candidates include a clone as a clone (its apps read the owner's book too), the
 worse of the readings (docs/verdicts.md).
 """
@@ -242,8 +244,6 @@ def user_kinds(
     if user_id == 0:
         return (UserKind.OWNER,)
     typed = _typed_kind(user_type)
-    if typed is not None:
-        return (typed,)
     lname = name.strip().lower()
     bits = flags if flags is not None else 0
 
@@ -271,9 +271,13 @@ def user_kinds(
         flagged.append(UserKind.CLONE)
     if maybe("samsung") and bits & SAMSUNG_KNOX_WORKSPACE and not secure:
         flagged.append(UserKind.WORK_PROFILE)
-    aosp = _aosp_kind(flags, user_type)
+    # A maker's own user (Secure Folder is a managed profile to AOSP, typed
+    # ``profile.managed``) keeps the maker's kind first and AOSP's type as a candidate.
     if named:
-        return tuple(dict.fromkeys(named))
+        return tuple(dict.fromkeys((*named, *([typed] if typed is not None else []))))
+    if typed is not None:
+        return (typed,)
+    aosp = _aosp_kind(flags, user_type)
     if flagged and oem is None:  # the bit may mean something else to the maker that set it
         return tuple(dict.fromkeys((*flagged, aosp)))
     return tuple(dict.fromkeys(flagged or [aosp]))
