@@ -168,7 +168,7 @@ def test_table_is_german_with_lang_de_and_progress_stays_on_stderr(fleet: Fleet)
                          "--timeout", "60", "-s", fleet.serial_of("pixel8-a14-critical"))
     assert code == 1
     assert "kritisch" in out.lower()
-    assert "verdict(s)" in err and "verdict(s)" not in out
+    assert "höchster Schweregrad kritisch, Bewertungen: 1" in err and "Bewertungen: 1," not in out
 
 
 def test_fail_on_and_not_audited_exit_codes(fleet: Fleet) -> None:

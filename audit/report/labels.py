@@ -11,17 +11,22 @@ from enum import Enum
 
 from audit.errors import UsageError
 from audit.messages import LANGS
-from audit.results import DeviceStatus, Severity
+from audit.results import DeviceStatus, NumberClass, Severity
 from audit.snapshot import PermissionStatus, UserKind
 
 HEADERS: dict[str, dict[str, str]] = {
-    "severity": {"en": "Severity", "de": "Risiko"},
+    "severity": {"en": "Severity", "de": "Schweregrad"},
     "phone": {"en": "Phone", "de": "Telefon"},
     "user": {"en": "User", "de": "Benutzer"},
     "app": {"en": "App", "de": "App"},
-    "permission": {"en": "Permission", "de": "Berechtigung"},
-    "third_party": {"en": "Third-party\nnumbers", "de": "Fremd-\nnummern"},
+    "permission": {"en": "Contacts permission", "de": "Kontakte-\nBerechtigung"},
+    "third_party": {"en": "Third-party numbers", "de": "Rufnummern Dritter"},
     "finding": {"en": "Finding", "de": "Befund"},
+    # `contact-audit devices`
+    "serial": {"en": "serial", "de": "Seriennummer"},
+    "state": {"en": "state", "de": "Zustand"},
+    "model": {"en": "model", "de": "Modell"},
+    "hint": {"en": "hint", "de": "Hinweis"},
 }
 
 ENUMS: dict[Enum, dict[str, str]] = {
@@ -29,35 +34,39 @@ ENUMS: dict[Enum, dict[str, str]] = {
     Severity.HIGH: {"en": "high", "de": "hoch"},
     Severity.MEDIUM: {"en": "medium", "de": "mittel"},
     Severity.LOW: {"en": "low", "de": "niedrig"},
-    Severity.OK: {"en": "ok", "de": "ok"},
+    Severity.OK: {"en": "ok", "de": "OK"},
     Severity.UNKNOWN: {"en": "unknown", "de": "unbekannt"},
     DeviceStatus.AUDITED: {"en": "audited", "de": "geprüft"},
     DeviceStatus.UNAUTHORIZED: {"en": "unauthorized", "de": "nicht autorisiert"},
     DeviceStatus.OFFLINE: {"en": "offline", "de": "offline"},
-    DeviceStatus.NO_PERMISSIONS: {"en": "no permissions", "de": "keine Berechtigung"},
+    DeviceStatus.NO_PERMISSIONS: {"en": "no permissions", "de": "kein USB-Zugriff"},
     DeviceStatus.TIMEOUT: {"en": "timeout", "de": "Zeitüberschreitung"},
     DeviceStatus.ERROR: {"en": "error", "de": "Fehler"},
-    UserKind.OWNER: {"en": "owner", "de": "Hauptnutzer"},
+    UserKind.OWNER: {"en": "owner", "de": "Hauptbenutzer"},
     UserKind.WORK_PROFILE: {"en": "work profile", "de": "Arbeitsprofil"},
     UserKind.SECURE_FOLDER: {"en": "secure folder", "de": "Sicherer Ordner"},
-    UserKind.CLONE: {"en": "clone", "de": "Klon"},
-    UserKind.SECONDARY: {"en": "secondary", "de": "weiterer Nutzer"},
+    UserKind.CLONE: {"en": "clone", "de": "App-Klon"},
+    UserKind.SECONDARY: {"en": "secondary", "de": "weiterer Benutzer"},
     UserKind.GUEST: {"en": "guest", "de": "Gast"},
-    UserKind.OTHER: {"en": "other", "de": "sonstiger"},
+    UserKind.OTHER: {"en": "other", "de": "sonstiges Profil"},
     PermissionStatus.GRANTED: {"en": "granted", "de": "erteilt"},
     PermissionStatus.DENIED: {"en": "denied", "de": "verweigert"},
-    PermissionStatus.INSTALL_TIME: {"en": "install-time", "de": "bei Installation"},
-    PermissionStatus.NOT_REQUESTED: {"en": "not requested", "de": "nicht angefragt"},
+    PermissionStatus.INSTALL_TIME: {"en": "install-time", "de": "autom. erteilt"},
+    PermissionStatus.NOT_REQUESTED: {"en": "not requested", "de": "nicht angefordert"},
     PermissionStatus.UNKNOWN: {"en": "unknown", "de": "unbekannt"},
+    NumberClass.COLLEAGUE: {"en": "colleagues", "de": "Kolleginnen und Kollegen"},
+    NumberClass.BUSINESS: {"en": "business", "de": "geschäftlich"},
+    NumberClass.PERSONAL: {"en": "personal", "de": "privat"},
+    NumberClass.INVALID: {"en": "invalid", "de": "nicht zuordenbar"},
 }
 
 TEXTS: dict[str, dict[str, str]] = {
     "title": {
-        "en": "contact-audit {version}: scan {scan_id} at {station}, {scanned_at}",
-        "de": "contact-audit {version}: Scan {scan_id} auf {station}, {scanned_at}",
+        "en": "contact-audit {version}: audit {scan_id} at {station}, {scanned_at}",
+        "de": "contact-audit {version}: Prüfung {scan_id} auf {station}, {scanned_at}",
     },
-    "policy": {"en": "Policy: {name} (sha256 {sha})", "de": "Richtlinie: {name} (sha256 {sha})"},
-    "no_policy": {"en": "Policy: none", "de": "Richtlinie: keine"},
+    "policy": {"en": "Policy: {name} (sha256 {sha})", "de": "Prüfrichtlinie: {name} (sha256 {sha})"},
+    "no_policy": {"en": "Policy: none", "de": "Prüfrichtlinie: keine"},
     "no_app": {"en": "(none)", "de": "(keine)"},
     "not_audited": {"en": "Not audited ({status})", "de": "Nicht geprüft ({status})"},
     "no_verdicts": {
@@ -67,12 +76,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_phones": {"en": "No phones were scanned.", "de": "Es wurden keine Telefone geprüft."},
     "phones": {
         "en": "Phones: {phones} seen, {audited} audited, {not_audited} not audited",
-        "de": "Telefone: {phones} gesehen, {audited} geprüft, {not_audited} nicht geprüft",
+        "de": "Telefone: {phones} erkannt, {audited} geprüft, {not_audited} nicht geprüft",
     },
     "verdicts": {"en": "Verdicts: {count}", "de": "Bewertungen: {count}"},
     "exposed": {
         "en": "Distinct third-party numbers WhatsApp can upload, across the fleet: {count}",
-        "de": "Verschiedene Fremdnummern, die WhatsApp hochladen kann, über alle Telefone: {count}",
+        "de": "Verschiedene Rufnummern Dritter, die WhatsApp hochladen kann, über alle Telefone: {count}",
     },
     "exposed_lower_bound": {
         "en": "at least {count} (some address books could not be read)",
@@ -89,7 +98,71 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "interrupted": {
         "en": "The scan was interrupted: phones may be missing from this report.",
-        "de": "Der Scan wurde abgebrochen: Telefone können in diesem Bericht fehlen.",
+        "de": "Die Prüfung wurde abgebrochen: Telefone können in diesem Bericht fehlen.",
+    },
+    # ---- the table's phone groups and verdict cells
+    "phone_heading": {
+        "en": "{phone}{android}: worst {worst}",
+        "de": "{phone}{android}: höchster Schweregrad {worst}",
+    },
+    "not_audited_heading": {
+        "en": "Not audited: {count}",
+        "de": "Nicht geprüft: {count}",
+    },
+    "numbers_line": {
+        "en": "Third-party numbers: {count} ({breakdown})",
+        "de": "Rufnummern Dritter: {count} (davon {breakdown})",
+    },
+    "numbers_unknown": {
+        "en": "Third-party numbers: unknown (the address book could not be read)",
+        "de": "Rufnummern Dritter: unbekannt (das Adressbuch war nicht lesbar)",
+    },
+    "remediation": {"en": "Remediation: {text}", "de": "Maßnahme: {text}"},
+    "facts_line": {
+        "en": "User {user} ({kind}) · {app} · Contacts permission: {permission}",
+        "de": "Benutzer {user} ({kind}) · {app} · Kontakte-Berechtigung: {permission}",
+    },
+    # ---- CLI lines on stderr (scan and demo progress) and stdout (station, devices)
+    "progress_attached": {"en": "{count} phone(s) attached", "de": "Angeschlossene Telefone: {count}"},
+    "progress_audited": {
+        "en": "worst {worst}, {count} verdict(s), {seconds}s",
+        "de": "höchster Schweregrad {worst}, Bewertungen: {count}, {seconds} s",
+    },
+    "progress_none": {
+        "en": "no phone is attached to this adb server: nothing was audited (plug one in with USB "
+              "debugging on, or `adb connect HOST:PORT`)",
+        "de": "an diesem adb-Server ist kein Telefon angeschlossen: nichts wurde geprüft (ein Telefon mit "
+              "eingeschaltetem USB-Debugging anschließen oder `adb connect HOST:PORT`)",
+    },
+    "progress_interrupted": {
+        "en": "interrupted: the report holds the phones that finished",
+        "de": "abgebrochen: der Bericht enthält die Telefone, deren Prüfung abgeschlossen war",
+    },
+    "progress_history": {"en": "recorded in the history: {path}", "de": "im Verlauf gespeichert: {path}"},
+    "progress_written": {"en": "report written to {path}", "de": "Bericht geschrieben: {path}"},
+    "explain_prefix": {"en": "{serial} user {user}: {line}", "de": "{serial} Benutzer {user}: {line}"},
+    "demo_starting": {
+        "en": "starting a private adb server and {count} simulated phones...",
+        "de": "ein eigener adb-Server und simulierte Telefone werden gestartet: {count} ...",
+    },
+    "demo_finished": {
+        "en": "demo finished; the simulated phones and the private adb server are stopped",
+        "de": "Demo beendet; die simulierten Telefone und der eigene adb-Server sind gestoppt",
+    },
+    "station_ready": {
+        "en": "station ready: plug in phones (USB debugging on); Ctrl-C to stop",
+        "de": "Prüfplatz bereit: Telefone anschließen (USB-Debugging eingeschaltet); Strg+C beendet",
+    },
+    "station_auditing": {"en": "auditing {serial}...", "de": "prüfe {serial} ..."},
+    "station_stopped": {
+        "en": "station stopped: {audited} audit(s) done, {results} result(s){where}",
+        "de": "Prüfplatz beendet: Prüfungen: {audited}, Ergebnisse: {results}{where}",
+    },
+    "station_history": {"en": "; history: {path}", "de": "; Verlauf: {path}"},
+    "devices_none": {
+        "en": "No phones attached. Plug one in (USB debugging on) or `adb connect HOST:PORT`.",
+        "de": "Kein Telefon angeschlossen. Ein Telefon mit eingeschaltetem USB-Debugging anschließen oder "
+              "`adb connect HOST:PORT`.",
     },
 }
 
