@@ -151,3 +151,52 @@ def test_demo_in_german_prints_no_english_sentence() -> None:
     pieces = [flat, *err.splitlines()]
     english = {piece[:200]: english_words(piece) for piece in pieces if english_words(piece)}
     assert english == {}
+
+
+def test_station_and_devices_speak_german(start_isolated_fleet) -> None:  # type: ignore[no-untyped-def]
+    """`devices --lang de` and `station --lang de` through the real adb server: hints, the
+    station's lines and its start/stop lines are German; one audited and one locked phone."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from audit.cli import app
+
+    fleet = start_isolated_fleet("pixel8-a14-critical", "xperia-xz-a7-unauthorized")
+    port = str(fleet.adb_port)
+    pixel, locked = fleet.serial_of("pixel8-a14-critical"), fleet.serial_of("xperia-xz-a7-unauthorized")
+
+    listing = CliRunner().invoke(app, ["devices", "--adb-port", port, "--lang", "de"])
+    assert listing.exit_code == 0, listing.stderr
+    assert listing.stdout.split()[:4] == ["Seriennummer", "Zustand", "Modell", "Hinweis"]
+    line = next(x for x in listing.stdout.splitlines() if locked in x)
+    assert "Telefon entsperren und die Abfrage des RSA-Schlüssels bestätigen" in line
+    assert english_words(line.replace(locked, " ").replace("unauthorized", " ")) == []  # adb's state word stays
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "audit", "station", "--adb-port", port, "--no-history", "--timeout", "30",
+         "--lang", "de"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        end = time.monotonic() + 60
+        while time.monotonic() < end and not (any(pixel in x for x in lines) and any(locked in x for x in lines)):
+            got = proc.stdout.readline()
+            if not got:
+                break
+            lines.append(got)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    lines += out.splitlines()
+    assert proc.returncode == 0, err
+    pixel_line = next(x for x in lines if pixel in x)
+    locked_line = next(x for x in lines if locked in x)
+    assert "KRITISCH: WhatsApp kann das Adressbuch von Benutzer 0 lesen" in pixel_line
+    assert "Nicht geprüft (nicht autorisiert): Telefon entsperren" in locked_line
+    assert "Prüfplatz bereit" in err and "Prüfplatz beendet: Prüfungen: 1, Ergebnisse: 2" in err
+    for text in (*lines, *err.splitlines()):
+        assert english_words(text) == [], text
