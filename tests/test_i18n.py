@@ -44,6 +44,7 @@ ALLOWED = re.compile(
     r"|contact-audit|WhatsApp Business|Threema Work|Contact Picker|Example GmbH"
     r"|\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b"  # package names and rule ids (com.whatsapp, upload.granted)
     r"|\b[A-Z][A-Z0-9_]{3,}\b"  # constants such as READ_CONTACTS
+    r"|(?<!\S)--[a-z][a-z-]*"  # command-line options (--user) in a command shown to run
 )
 
 

@@ -159,6 +159,50 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Prüfplatz beendet: Prüfungen: {audited}, Ergebnisse: {results}{where}",
     },
     "station_history": {"en": "; history: {path}", "de": "; Verlauf: {path}"},
+    # `contact-audit fix`
+    "fix_now": {"en": "now", "de": "jetzt"},
+    "fix_after": {"en": "after", "de": "danach"},
+    "fix_nothing": {
+        "en": "nothing to do: the permission is already denied and locked",
+        "de": "nichts zu tun: die Kontakte-Berechtigung ist bereits verweigert und gesperrt",
+    },
+    "fix_would_run": {"en": "would run", "de": "würde ausführen"},
+    "fix_plan": {"en": "plan", "de": "Plan"},
+    "fix_step_deny": {"en": "deny the Contacts permission", "de": "Kontakte-Berechtigung verweigern"},
+    "fix_step_lock": {
+        "en": "lock the denial (the app may not ask again)",
+        "de": "die Verweigerung sperren (die App darf nicht erneut anfordern)",
+    },
+    "fix_step_appop": {
+        "en": "block the app-op as well",
+        "de": "zusätzlich die AppOps-Einstellung (Android-interne Zugriffssperre) setzen",
+    },
+    "fix_old_android": {
+        "en": "note: Android < 12 cannot lock the denial from the shell; lock it with the device policy (MDM), "
+              "or choose \"Don't allow\" on the phone when the app asks",
+        "de": "Hinweis: Unter Android < 12 lässt sich die Verweigerung nicht per Shell sperren; per "
+              "MDM-Richtlinie sperren oder auf dem Telefon „Nicht zulassen“ wählen, wenn die App fragt",
+    },
+    "fix_confirm": {
+        "en": "Change {package} in user {user} on this phone?",
+        "de": "{package} für Benutzer {user} auf diesem Telefon ändern?",
+    },
+    "fix_rc_ok": {"en": "ok", "de": "OK"},
+    "fix_rc_none": {"en": "no exit status", "de": "kein Exit-Status"},
+    "fix_rc": {"en": "exit {rc}", "de": "Exit-Status {rc}"},
+    "fix_locked": {
+        "en": "the permission is denied and locked",
+        "de": "die Kontakte-Berechtigung ist verweigert und gesperrt",
+    },
+    "fix_denied": {
+        "en": "the permission is denied but not locked: the app can ask again; lock it with the device policy",
+        "de": "die Kontakte-Berechtigung ist verweigert, aber nicht gesperrt: die App kann sie erneut "
+              "anfordern; per MDM-Richtlinie sperren",
+    },
+    "fix_not_denied": {
+        "en": "the permission is NOT denied: check the phone by hand",
+        "de": "die Kontakte-Berechtigung ist NICHT verweigert: das Telefon von Hand prüfen",
+    },
     "devices_none": {
         "en": "No phones attached. Plug one in (USB debugging on) or `adb connect HOST:PORT`.",
         "de": "Kein Telefon angeschlossen. Ein Telefon mit eingeschaltetem USB-Debugging anschließen oder "
