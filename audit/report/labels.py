@@ -1,17 +1,23 @@
-"""Words the table shows, in every language the reports support.
+"""Words people read, in every language the reports support: the table's headers and enum
+labels, summary sentences, and the CLI's own lines (progress, station, devices, fix).
 
-CSV and JSON keep the English enum values (they are data with a documented schema); only the
-table, which people read, translates them. A missing German word falls back to the English one
-rather than failing a report.
+CSV and JSON keep the English enum values (they are data with a documented schema); only human
+formats translate them. Sentences about verdicts and about phones that could not be audited
+live in ``audit/messages.py``; ``device_reason`` and ``human_time`` give every human format the
+same wording and dates. Every entry has English and German with the same placeholders
+(``tests/test_i18n.py``); a missing German word would fall back to the English one rather than
+failing a report.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 
 from audit.errors import UsageError
 from audit.messages import LANGS
-from audit.results import DeviceStatus, NumberClass, Severity
+from audit.messages import render as render_message
+from audit.results import DeviceResult, DeviceStatus, NumberClass, Severity
 from audit.snapshot import PermissionStatus, UserKind
 
 HEADERS: dict[str, dict[str, str]] = {
@@ -209,6 +215,25 @@ TEXTS: dict[str, dict[str, str]] = {
               "`adb connect HOST:PORT`.",
     },
 }
+
+
+def human_time(iso: str, lang: str) -> str:
+    """``2026-11-30T10:23:09Z`` as people write it: ``30.11.2026 10:23:09 UTC`` in German (what a
+    DPO expects in a document), ``2026-11-30 10:23:09 UTC`` in English; anything else unchanged."""
+    try:
+        when = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ")
+    except (TypeError, ValueError):
+        return iso
+    return when.strftime("%d.%m.%Y %H:%M:%S UTC" if lang == "de" else "%Y-%m-%d %H:%M:%S UTC")
+
+
+def device_reason(device: DeviceResult, lang: str) -> str:
+    """Why ``device`` was not audited, in ``lang`` when the reason is one of the tool's own
+    (``DeviceResult.reason``), else the recorded English line. Raw text: each format makes it
+    safe its own way (``terminal_text`` for the table, escaping for HTML)."""
+    if device.reason is not None:
+        return render_message(device.reason, lang)
+    return device.error or ""
 
 
 def check_lang(lang: str) -> None:

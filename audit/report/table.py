@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass
-from datetime import datetime
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -29,7 +28,7 @@ from rich.text import Text
 from audit.android_versions import NEWEST_VERIFIED_RELEASE, NEWEST_VERIFIED_SDK, newer_than_verified
 from audit.apps import display_name
 from audit.messages import render as render_message
-from audit.report.labels import check_lang, enum_label, header, text
+from audit.report.labels import check_lang, device_reason, enum_label, header, human_time, text
 from audit.report.summary import FleetSummary, summarize
 from audit.report.text import terminal_text, truncate
 from audit.results import DeviceResult, DeviceStatus, NumberClass, ScanReport, Severity, Verdict
@@ -160,17 +159,6 @@ def version_notes(report: ScanReport, lang: str, width: int = WIDTH) -> list[str
     return notes
 
 
-def human_time(iso: str, lang: str) -> str:
-    """``2026-11-30T10:23:09Z`` as people write it: ``30.11.2026 10:23:09 UTC`` in German,
-    ``2026-11-30 10:23:09 UTC`` in English; anything unparseable is shown as it is (made inert)."""
-    raw = terminal_text(iso)
-    try:
-        when = datetime.strptime(raw, "%Y-%m-%dT%H:%M:%SZ")
-    except ValueError:
-        return truncate(raw, 30)
-    return when.strftime("%d.%m.%Y %H:%M:%S UTC" if lang == "de" else "%Y-%m-%d %H:%M:%S UTC")
-
-
 def _title(report: ScanReport, lang: str) -> str:
     title = text(
         "title",
@@ -178,7 +166,7 @@ def _title(report: ScanReport, lang: str) -> str:
         version=truncate(terminal_text(report.tool_version), 20),
         scan_id=truncate(terminal_text(report.scan_id), 40),
         station=truncate(terminal_text(report.station), 30),
-        scanned_at=human_time(report.scanned_at, lang),
+        scanned_at=truncate(terminal_text(human_time(report.scanned_at, lang)), 30),
     )
     if report.policy_name is None and report.policy_hash is None:
         return title + "\n" + text("no_policy", lang)
@@ -343,8 +331,5 @@ def _print_skipped(console: Console, devices: list[DeviceResult], lang: str, wid
 
 
 def not_audited_reason(device: DeviceResult, lang: str) -> str:
-    """Why ``device`` was not audited, in ``lang`` when the reason is one of the tool's own
-    (``device.reason``); otherwise the recorded line, made inert (it may hold adb's words)."""
-    if device.reason is not None:
-        return terminal_text(render_message(device.reason, lang))
-    return terminal_text(device.error)
+    """``labels.device_reason`` made inert for a terminal (it may hold adb's words)."""
+    return terminal_text(device_reason(device, lang))
