@@ -25,7 +25,7 @@ HEADERS: dict[str, dict[str, str]] = {
     "phone": {"en": "Phone", "de": "Telefon"},
     "user": {"en": "User", "de": "Benutzer"},
     "app": {"en": "App", "de": "App"},
-    "permission": {"en": "Contacts permission", "de": "Kontakte-\nBerechtigung"},
+    "permission": {"en": "Contacts permission", "de": "Kontakte-Berechtigung"},
     "third_party": {"en": "Third-party numbers", "de": "Rufnummern Dritter"},
     "finding": {"en": "Finding", "de": "Befund"},
     # `contact-audit devices`

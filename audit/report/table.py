@@ -17,6 +17,7 @@ drive the operator's terminal) and go into rich ``Text`` objects, never through 
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -61,7 +62,7 @@ class _Row:
     user: str  # "0 owner"
     app: str
     permission: str
-    numbers: tuple[str, ...]  # "53", "20 business", "30 personal", "3 unverifiable" (or the unknown label)
+    numbers: tuple[str, ...]  # "53", "20 business", "30 personal", "3 invalid" (or the unknown label)
     numbers_line: str  # the same facts as one sentence, for the stacked layout
     facts_line: str  # user, app and permission as one labelled line, for the stacked layout
     finding: str
@@ -248,7 +249,7 @@ def _widths(phones: list[_Phone], lang: str, width: int) -> dict[str, int] | Non
     """Column widths of the wide layout, or None when the finding would get too little room."""
     widths: dict[str, int] = {}
     for column in WIDE_COLUMNS[:-1]:
-        head = max(cell_len(word) for word in header(column, lang).split())  # headers may wrap at spaces
+        head = max(cell_len(word) for word in _header_text(column, lang).split())
         natural = max(cell_len(cell) for p in phones for r in p.rows for cell in _cells(r, column))
         if column == "severity":  # every severity word, so the column does not jump between scans
             natural = max(cell_len(enum_label(s, lang)) for s in Severity)
@@ -258,6 +259,12 @@ def _widths(phones: list[_Phone], lang: str, width: int) -> dict[str, int] | Non
         return None
     widths["finding"] = finding
     return widths
+
+
+def _header_text(column: str, lang: str) -> str:
+    """A header as the table prints it: it may wrap at spaces, and a long compound after its
+    hyphen ("Kontakte-Berechtigung"), so a long German word does not widen its column."""
+    return re.sub(r"\S{13,}", lambda m: m.group().replace("-", "-\n", 1), header(column, lang))
 
 
 def _grid(widths: list[int]) -> Table:
@@ -272,7 +279,7 @@ def _print_phones(console: Console, phones: list[_Phone], lang: str, width: int)
     widths = _widths(phones, lang, width)
     if widths is not None:
         heads = _grid([widths[c] for c in WIDE_COLUMNS])
-        heads.add_row(*(Text(header(c, lang), style="bold") for c in WIDE_COLUMNS))
+        heads.add_row(*(Text(_header_text(c, lang), style="bold") for c in WIDE_COLUMNS))
         heads.add_row(*(Text("-" * min(widths[c], RULE_MAX)) for c in WIDE_COLUMNS))
         console.print()
         console.print(heads)
