@@ -35,21 +35,35 @@ from pathlib import Path
 import adbutils
 
 from audit.errors import AdbUnavailable, DeviceError
-from audit.results import DeviceStatus
+from audit.messages import render
+from audit.results import DeviceStatus, Message
 
 DEFAULT_PORT = 5037
 # A whole collection is a few MB even for 20,000 contacts; past this a phone is broken or hostile.
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+# The hint for each problem state; the sentences are in audit/messages.py, in every language.
 _HINTS = {
-    DeviceStatus.UNAUTHORIZED: "unlock the phone and accept the RSA key prompt (\"Allow USB debugging\")",
-    DeviceStatus.NO_PERMISSIONS: "the host may not open the USB device: install udev rules or run as a member of plugdev",
-    DeviceStatus.OFFLINE: "replug the cable or reconnect (adb connect); restart USB debugging on the phone",
-    DeviceStatus.ERROR: "the phone is in a state that cannot be audited (e.g. recovery, bootloader, sideload)",
+    DeviceStatus.UNAUTHORIZED: "device.hint.unauthorized",
+    DeviceStatus.NO_PERMISSIONS: "device.hint.no_permissions",
+    DeviceStatus.OFFLINE: "device.hint.offline",
+    DeviceStatus.ERROR: "device.hint.error",
 }
 
 
-def state_hint(status: DeviceStatus | None) -> str:
-    return _HINTS.get(status, "") if status is not None else ""
+def hint_message(status: DeviceStatus | None) -> Message | None:
+    key = _HINTS.get(status) if status is not None else None
+    return Message(key) if key is not None else None
+
+
+def state_hint(status: DeviceStatus | None, lang: str = "en") -> str:
+    message = hint_message(status)
+    return render(message, lang) if message is not None else ""
+
+
+def device_failure(status: DeviceStatus, key: str, **params: str | int) -> DeviceError:
+    """A DeviceError whose English line and translatable reason come from one catalogue entry."""
+    reason = Message(key, tuple(params.items()))
+    return DeviceError(status.value, render(reason, "en"), reason)
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,13 @@ class AttachedDevice:
     @property
     def hint(self) -> str:
         return state_hint(self.status)
+
+    @property
+    def reason(self) -> Message | None:
+        """Why this phone cannot be audited now, for the reports (None: it can be)."""
+        if self.status is DeviceStatus.ERROR:
+            return Message("device.state.error", (("state", self.state[:40]),))
+        return hint_message(self.status)
 
 
 def resolve_port(explicit: int | None) -> int:
@@ -258,9 +279,11 @@ class AdbHost:
         try:
             answer = host_request(self.port, f"host:connect:{address}", timeout)
         except (ServerRefused, OSError) as exc:
-            raise DeviceError("offline", f"adb connect {address} failed: {' '.join(str(exc).split())[:200]}") from None
+            raise device_failure(DeviceStatus.OFFLINE, "device.connect_failed", address=address,
+                                 detail=" ".join(str(exc).split())[:200]) from None
         if "connected to" not in answer or "failed" in answer or "unable" in answer:
-            raise DeviceError("offline", f"adb connect {address} failed: {' '.join(answer.split())[:200]}")
+            raise device_failure(DeviceStatus.OFFLINE, "device.connect_failed", address=address,
+                                 detail=" ".join(answer.split())[:200])
         return answer
 
     def disconnect_tcp(self, address: str) -> None:
@@ -311,7 +334,7 @@ class AdbHost:
                     length = int.from_bytes(reply[4:8], "little")
                     reason = (_recv_exact(sock, min(length, 4096), deadline).decode("utf-8", "replace")
                               if reply[:4] == b"FAIL" else "")
-                    raise DeviceError(DeviceStatus.ERROR.value, f"push to the phone failed: {' '.join(reason.split())[:200]}")
+                    raise device_failure(DeviceStatus.ERROR, "device.push_failed", detail=" ".join(reason.split())[:200])
                 sock.sendall(b"QUIT" + (0).to_bytes(4, "little"))
         except (OSError, ValueError) as exc:
             raise _wrap(exc, deadline, "push") from None
@@ -332,17 +355,15 @@ class AdbHost:
                         return bytes(buf)
                     buf += chunk
                     if len(buf) > limit:
-                        raise DeviceError(
-                            DeviceStatus.ERROR.value,
-                            f"the phone's output passed {_size(limit)}; not read further (phone broken or hostile)",
-                        )
+                        raise device_failure(DeviceStatus.ERROR, "device.output_limit", limit=_size(limit))
         except (OSError, ValueError) as exc:
             raise _wrap(exc, deadline, "shell") from None
 
 
 class DeadlineExceeded(DeviceError):
     def __init__(self) -> None:
-        super().__init__(DeviceStatus.TIMEOUT.value, "no answer before the deadline (phone frozen or too slow)")
+        reason = Message("device.timeout")
+        super().__init__(DeviceStatus.TIMEOUT.value, render(reason, "en"), reason)
 
 
 def _remaining(deadline: float) -> float:
@@ -359,15 +380,14 @@ def _wrap(exc: BaseException, deadline: float, what: str) -> DeviceError:
     low = text.lower()
     if time.monotonic() >= deadline or isinstance(exc, (TimeoutError, adbutils.errors.AdbTimeout)):
         return DeadlineExceeded()
-    if "unauthorized" in low:
-        return DeviceError(DeviceStatus.UNAUTHORIZED.value, "unauthorized: " + state_hint(DeviceStatus.UNAUTHORIZED))
-    if "offline" in low:
-        return DeviceError(DeviceStatus.OFFLINE.value, "offline: " + state_hint(DeviceStatus.OFFLINE))
-    if "no permissions" in low:
-        return DeviceError(DeviceStatus.NO_PERMISSIONS.value, "no permissions: " + state_hint(DeviceStatus.NO_PERMISSIONS))
+    for word, status in (("unauthorized", DeviceStatus.UNAUTHORIZED), ("offline", DeviceStatus.OFFLINE),
+                         ("no permissions", DeviceStatus.NO_PERMISSIONS)):
+        if word in low:
+            # The status already names the state: the reason is only the hint (said once).
+            return DeviceError(status.value, f"{word}: {state_hint(status)}", hint_message(status))
     if "not found" in low:
-        return DeviceError(DeviceStatus.OFFLINE.value, "the phone is gone (unplugged or disconnected)")
-    return DeviceError(DeviceStatus.ERROR.value, f"{what} failed: {text}")
+        return device_failure(DeviceStatus.OFFLINE, "device.gone")
+    return device_failure(DeviceStatus.ERROR, "device.failed", what=what, detail=text)
 
 
 def _recv_exact(sock: socket.socket, n: int, deadline: float) -> bytes:

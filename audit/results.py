@@ -156,6 +156,9 @@ class DeviceResult:
     verdicts: tuple[Verdict, ...] = ()
     alternatives: tuple[str, ...] = ()  # compliant alternatives installed anywhere on the phone
     duration_s: float = 0.0
+    # Why it was not audited, as a catalogue message, so human reports can say it in their
+    # language; ``error`` keeps the English line that CSV and JSON carry. None: only ``error``.
+    reason: Message | None = None
 
     @property
     def worst(self) -> Severity:

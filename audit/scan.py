@@ -23,7 +23,8 @@ from audit import __version__
 from audit.adb import AdbHost, AttachedDevice
 from audit.collect import collect
 from audit.errors import AuditError, DeviceError
-from audit.results import DeviceResult, DeviceStatus, ScanReport
+from audit.messages import render
+from audit.results import DeviceResult, DeviceStatus, Message, ScanReport
 
 if TYPE_CHECKING:
     from audit.classify import NumberCache
@@ -90,15 +91,18 @@ def audit_one(
         snapshot = build_snapshot(serial, collection, packages)
         result = audit_snapshot(snapshot, policy, cache)
     except DeviceError as exc:
-        return DeviceResult(serial, _status(exc.status), str(exc), duration_s=time.monotonic() - started)
+        return DeviceResult(serial, _status(exc.status), str(exc), duration_s=time.monotonic() - started,
+                            reason=exc.reason)
     except AuditError as exc:
         return DeviceResult(serial, DeviceStatus.ERROR, str(exc), duration_s=time.monotonic() - started)
     except Exception as exc:  # a bug must cost one phone, not the scan; no message: it could hold data
+        reason = Message("device.internal_error", (("kind", type(exc).__name__),))
         return DeviceResult(
             serial,
             DeviceStatus.ERROR,
-            f"internal error ({type(exc).__name__}) while auditing this phone; please report it",
+            render(reason, "en"),
             duration_s=time.monotonic() - started,
+            reason=reason,
         )
     return _with_duration(result, time.monotonic() - started)
 
@@ -200,8 +204,9 @@ class AuditPool:
         for serial, (_, deadline) in list(self._running.items()):
             if now > deadline + self._grace:
                 del self._running[serial]
-                out.append(DeviceResult(serial, DeviceStatus.TIMEOUT, "no answer before the deadline (phone frozen)",
-                                        duration_s=self._timeout + self._grace))
+                reason = Message("device.timeout.abandoned")
+                out.append(DeviceResult(serial, DeviceStatus.TIMEOUT, render(reason, "en"),
+                                        duration_s=self._timeout + self._grace, reason=reason))
         return out
 
 
@@ -232,9 +237,11 @@ def scan(
     for serial in targets:
         device = by_serial.get(serial)
         if device is None:
-            results[serial] = DeviceResult(serial, DeviceStatus.OFFLINE, "not attached to this adb server")
+            reason = Message("device.not_attached")
+            results[serial] = DeviceResult(serial, DeviceStatus.OFFLINE, render(reason, "en"), reason=reason)
         elif device.status is not None:
-            results[serial] = DeviceResult(serial, device.status, f"{device.state}: {device.hint}")
+            results[serial] = DeviceResult(serial, device.status, f"{device.state}: {device.hint}",
+                                           reason=device.reason)
         else:
             auditable.append(serial)
     for skipped in results.values():

@@ -59,7 +59,8 @@ def run_station(
                     on_started(device.serial)
             elif reported_state.get(device.serial) != device.state and device.serial not in pool:
                 reported_state[device.serial] = device.state
-                on_result(DeviceResult(device.serial, device.status, f"{device.state}: {device.hint}"))
+                on_result(DeviceResult(device.serial, device.status, f"{device.state}: {device.hint}",
+                                       reason=device.reason))
         end = time.monotonic() + poll_s
         while time.monotonic() < end and not stop.is_set():
             for result in pool.wait(0.1):

@@ -109,7 +109,9 @@ TimeoutOpt = Annotated[
                  help="Wall-clock limit per phone, in seconds."),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", envvar="CONTACT_AUDIT_FORMAT", help="Report format.")]
-LangOpt = Annotated[Lang, typer.Option("--lang", envvar="CONTACT_AUDIT_LANG", help="Language of findings.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", envvar="CONTACT_AUDIT_LANG",
+                                       help="Language of the report and of the lines printed (en, de); "
+                                            "CSV/JSON keys stay English.")]
 HistoryOpt = Annotated[
     Path | None,
     typer.Option("--history", envvar="CONTACT_AUDIT_HISTORY",

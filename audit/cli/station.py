@@ -38,6 +38,8 @@ def station(
     from audit.history import default_dir, record
     from audit.messages import render
     from audit.policy import load_policy
+    from audit.report.labels import enum_label, text
+    from audit.report.table import not_audited_reason
     from audit.results import DeviceResult, DeviceStatus, ScanReport
     from audit.scan import new_scan_id, utc_now
     from audit.station import run_station
@@ -62,25 +64,29 @@ def station(
                 counts["audited"] += 1
                 model = clean(result.snapshot.info.model or "") if result.snapshot else ""
                 worst = max(result.verdicts, key=lambda v: v.severity.rank, default=None)
-                text = f"{worst.severity.value.upper()}: {render(worst.finding, lang.value)}" if worst else "no verdict"
-                typer.echo(f"{when}  {serial}  {model}: {text}")
+                said = (f"{enum_label(worst.severity, lang.value).upper()}: {clean(render(worst.finding, lang.value), 2000)}"
+                        if worst else text("no_verdicts", lang.value))
+                typer.echo(f"{when}  {serial}  {model}: {said}")
             else:
-                typer.echo(f"{when}  {serial}: not audited ({result.status.value}): {clean(result.error or '', 300)}")
+                status = text("not_audited", lang.value, status=enum_label(result.status, lang.value))
+                typer.echo(f"{when}  {serial}: {status}: {clean(not_audited_reason(result, lang.value), 300)}")
 
         def on_signal(signum: int, frame: object) -> None:
             stop.set()
 
         previous = signal.signal(signal.SIGTERM, on_signal)
-        err.print("station ready: plug in phones (USB debugging on); Ctrl-C to stop")
+        err.print(escape(text("station_ready", lang.value)))
         try:
             run_station(host, pol, line, stop, timeout=timeout,
-                        on_started=lambda s: err.print(f"[dim]auditing {escape(clean(s))}...[/dim]"))
+                        on_started=lambda s: err.print(
+                            f"[dim]{escape(text('station_auditing', lang.value, serial=clean(s)))}[/dim]"))
         except KeyboardInterrupt:
             stop.set()
         finally:
             signal.signal(signal.SIGTERM, previous)
-        where = f"; history: {folder}" if folder is not None else ""
-        err.print(f"station stopped: {counts['audited']} audit(s) done, {counts['phones']} result(s){escape(where)}")
+        where = text("station_history", lang.value, path=str(folder)) if folder is not None else ""
+        err.print(escape(text("station_stopped", lang.value, audited=counts["audited"], results=counts["phones"],
+                              where=where)))
         return EXIT_OK
 
     raise typer.Exit(guard(body))

@@ -12,6 +12,7 @@ from audit.report.exit_codes import exit_code
 from audit.report.json_report import render_json
 from audit.report.output import write_atomic
 from audit.report.summary import FleetSummary, summarize
+from audit.report.table import WIDTH as TABLE_WIDTH
 from audit.report.table import render_table
 from audit.results import ScanReport
 
@@ -20,10 +21,19 @@ FORMATS = ("table", "csv", "json")
 __all__ = ["FORMATS", "FleetSummary", "exit_code", "render", "summarize", "write_atomic"]
 
 
-def render(report: ScanReport, fmt: str, lang: str = "en", excel: bool = False) -> str:
-    """``report`` in format ``fmt``. ``excel`` only affects CSV (BOM and ``;``)."""
+def render(
+    report: ScanReport,
+    fmt: str,
+    lang: str = "en",
+    excel: bool = False,
+    *,
+    width: int | None = None,
+    colour: bool = False,
+) -> str:
+    """``report`` in format ``fmt``. ``excel`` only affects CSV (BOM and ``;``); ``width`` (the
+    terminal's columns) and ``colour`` only the table."""
     if fmt == "table":
-        return render_table(report, lang)
+        return render_table(report, lang, width=width or TABLE_WIDTH, colour=colour)
     if fmt == "csv":
         return render_csv(report, lang, excel=excel)
     if fmt == "json":
