@@ -392,6 +392,7 @@ def test_every_catalogue_entry_renders_in_both_languages() -> None:
         "app": "WhatsApp", "package": WA, "user": 0, "third_party": 3, "business": 1, "personal": 1,
         "invalid": 1, "colleague": 2, "alternatives": "Threema Work", "serial": "R58M90182A", "contacts": 4,
         "rows": 5, "distinct": 5, "rule": "personal.default", "count": 1, "what": "x",
+        "mdm": "Microsoft Intune", "mdm_package": "com.microsoft.windowsintune.companyportal",
     }
     from audit.results import Message
 
