@@ -14,6 +14,7 @@ from tabulate import tabulate
 
 from audit.android_versions import NEWEST_VERIFIED_RELEASE, NEWEST_VERIFIED_SDK, newer_than_verified
 from audit.apps import display_name
+from audit.management import ManagedState, management_of, phone_management
 from audit.messages import render as render_message
 from audit.report.labels import check_lang, enum_label, header, text
 from audit.report.summary import FleetSummary, summarize
@@ -65,6 +66,9 @@ def render_table(report: ScanReport, lang: str = "en", *, width: int = WIDTH) ->
     notes = version_notes(report, lang, width)
     if notes:
         parts.append("\n".join(notes))
+    managed = management_lines(report, lang, width)
+    if managed:
+        parts.append("\n".join(managed))
     parts.append("\n".join(summary_lines(summary, lang)))
     return "\n\n".join(parts) + "\n"
 
@@ -82,7 +86,15 @@ def summary_lines(summary: FleetSummary, lang: str) -> list[str]:
     count: str | int = summary.exposed_numbers
     if not summary.exposed_complete:
         count = text("exposed_lower_bound", lang, count=summary.exposed_numbers)
-    lines = [phones, verdicts, text("exposed", lang, count=count)]
+    lines = [phones, verdicts]
+    if summary.audited:
+        lines.append(
+            text(
+                "mdm_summary", lang, managed=summary.managed_phones, unmanaged=summary.unmanaged_phones,
+                unknown=summary.management_unknown_phones, closable=summary.mdm_closable_findings,
+            )
+        )
+    lines.append(text("exposed", lang, count=count))
     if summary.interrupted:
         lines.append(text("interrupted", lang))
     return lines
@@ -240,3 +252,34 @@ def _wrap(finding: str, width: int) -> str:
             last = last[:-1]
         wrapped[-1] = last.rstrip() + " …"
     return "\n".join(wrapped)
+
+
+def management_lines(report: ScanReport, lang: str, width: int = WIDTH) -> list[str]:
+    """Per audited phone: which MDM manages which user (issue 12); unknown is said, never "none"."""
+    lines: list[str] = []
+    for device in report.devices:
+        snapshot = device.snapshot
+        if device.status is not DeviceStatus.AUDITED or snapshot is None:
+            continue
+        model = _model(device)
+        serial = terminal_text(device.serial) or "?"
+        phone = f"{truncate(model, 30)} ({truncate(serial, 40)})" if model else truncate(serial, 40)
+        users = [u.id for u in snapshot.users] or [0]
+        per_user = [(uid, management_of(snapshot, uid)) for uid in users]
+        managed = [(uid, m) for uid, m in per_user if m.state is ManagedState.MANAGED]
+        if managed:
+            described = "; ".join(
+                text(
+                    "mdm_user", lang, user=uid, mdm=m.mdm_name or "MDM",
+                    package=truncate(terminal_text(m.package), 60) or "?",
+                    role=text(f"mdm_role.{m.role.value}", lang) if m.role is not None else "?",
+                )
+                for uid, m in managed
+            )
+            line = text("mdm_phone_managed", lang, phone=phone, users=described)
+        elif phone_management(snapshot).state is ManagedState.UNKNOWN:
+            line = text("mdm_phone_unknown", lang, phone=phone)
+        else:
+            line = text("mdm_phone_none", lang, phone=phone)
+        lines.append("\n".join(textwrap.wrap(line, width=width, break_long_words=True)))
+    return lines
