@@ -89,8 +89,8 @@ def parse_device_policy(text: str) -> DevicePolicyState:
                 owners.append(owner)
     if not ended:
         problems.append("dumpsys device_policy was cut before the owners were listed whole")
-        return DevicePolicyState(False, tuple(owners), tuple(problems))
-    return DevicePolicyState(True, tuple(owners), tuple(problems))
+    # A repeated note is said once: a garbled dump must not flood the report.
+    return DevicePolicyState(ended, tuple(owners), tuple(dict.fromkeys(problems))[:20])
 
 
 def _block(lines: list[str], i: int) -> tuple[list[str], int]:
