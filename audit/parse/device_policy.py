@@ -87,8 +87,8 @@ def parse_device_policy(text: str) -> DevicePolicyState:
                 problems.append(f"{owner.role.value.replace('_', ' ')} of user {owner.user_id} is listed twice")
             else:
                 owners.append(owner)
-    if not ended:
-        problems.append("dumpsys device_policy was cut before the owners were listed whole")
+    if not ended:  # first, so the cap below never drops it
+        problems.insert(0, "dumpsys device_policy was cut before the owners were listed whole")
     # A repeated note is said once: a garbled dump must not flood the report.
     return DevicePolicyState(ended, tuple(owners), tuple(dict.fromkeys(problems))[:20])
 
