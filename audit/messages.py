@@ -354,7 +354,7 @@ _MDM: dict[str, dict[str, str]] = {
               "the MDM locks it, so neither the user nor an app update can allow it again "
               "(`contact-audit mdm` prints the policy).",
         "de": "Benutzer {user} wird von {mdm} ({mdm_package}) verwaltet: in {mdm} die Kontakte-Berechtigung "
-              "(android.permission.READ_CONTACTS) von {app} ({package}) X
+              "(android.permission.READ_CONTACTS) von {app} ({package}) in der MDM-Richtlinie dieses "
               "Telefons auf „Verweigern“ setzen; das MDM sperrt sie, sodass weder die Person am Telefon noch "
               "ein App-Update sie wieder erteilen kann (`contact-audit mdm` gibt die Richtlinie aus).",
     },
