@@ -110,7 +110,7 @@ T=""
 command -v timeout >/dev/null 2>&1 && T="timeout 20"
 if printf 'xy' | head -c 1 >/dev/null 2>&1; then CUT="head -c 262144"; else CUT="head -n 4000"; fi
 exec 4>&1
-rc=$( { { $T dumpsys device_policy 2>&1; echo $? >&3; } | $CUT >&4; } 3>&1 )
+rc=$( { { $T dumpsys device_policy 2>&1 3>&- 4>&-; echo $? >&3; } | $CUT >&4 3>&-; } 3>&1 )
 exec 4>&-
 end "${rc:-1}"
 
