@@ -28,12 +28,16 @@ def section_script() -> str:
     return head + f"printf '@@%s collect format=1\\n' \"$N\"\n{text[start:end]}\nprintf '@@%s done sections=%s\\n' \"$N\" \"$count\"\n"
 
 
-def run(tmp_path: Path, fake_dumpsys: str) -> tuple[str, bytes]:
+def run(tmp_path: Path, fake_dumpsys: str, fake_timeout: str | None = None) -> tuple[str, bytes]:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "dumpsys"
     fake.write_text("#!/bin/sh\n" + fake_dumpsys, encoding="utf-8")
     fake.chmod(0o755)
+    if fake_timeout is not None:
+        limiter = bin_dir / "timeout"
+        limiter.write_text("#!/bin/sh\n" + fake_timeout, encoding="utf-8")
+        limiter.chmod(0o755)
     script = tmp_path / "collect.sh"
     script.write_text(section_script(), encoding="utf-8")
     env = dict(os.environ, PATH=f"{bin_dir}:{os.environ.get('PATH', '')}")
@@ -72,3 +76,15 @@ def test_a_whole_dump_reads_its_owners(tmp_path: Path) -> None:
     snap = build_snapshot("s", collection, ())
     assert snap.device_policy.known
     assert [o.package for o in snap.device_policy.owners] == ["com.microsoft.windowsintune.companyportal"]
+
+
+def test_a_timed_out_dump_is_unknown_and_says_so(tmp_path: Path) -> None:
+    """``timeout`` stands in for toybox's: it runs dumpsys for a while, then gives up with 124."""
+    dump = 'echo "Current Device Policy Manager state:"\necho "  Device Owner: "\n'
+    text, _ = run(tmp_path, dump, fake_timeout='test "$1" = 20 || exit 99\nshift\n"$@" | head -n 2\nexit 124\n')
+    collection = split_sections(text, NONCE)
+    section = collection.first("device-policy")
+    assert section is not None and section.rc == 124
+    snap = build_snapshot("s", collection, ())
+    assert not snap.device_policy.known
+    assert "dumpsys device_policy failed (timed out)" in snap.device_policy.problems
