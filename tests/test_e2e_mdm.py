@@ -131,5 +131,7 @@ def test_table_names_the_mdm_per_phone(fleet: Fleet) -> None:
     flat = " ".join(out.split())
     assert f"({fleet.serial_of('intune-work')}): managed: user 10 by Microsoft Intune ({INTUNE}, profile owner)" in flat
     assert "user 0 by Workspace ONE (com.airwatch.androidagent, device owner)" in flat
-    assert f"({fleet.serial_of('pixel8-a14-critical')}): not managed by an MDM" in flat
+    none = flat[flat.index("Not managed by an MDM: "):flat.index("Phones: ")]
+    assert f"({fleet.serial_of('pixel8-a14-critical')})" in none
+    assert fleet.serial_of("intune-work") not in none and fleet.serial_of("nokia61-a8-mdm") not in none
     assert "Phones managed by an MDM: 3, not managed: 1, unknown: 0; findings an MDM policy would close: 1" in flat

@@ -129,9 +129,9 @@ TEXTS.update({
         "en": "{phone}: MDM unknown (the device policy could not be read whole)",
         "de": "{phone}: MDM unbekannt (die Geräteverwaltung ließ sich nicht vollständig auslesen)",
     },
-    "mdm_phone_none": {
-        "en": "{phone}: not managed by an MDM",
-        "de": "{phone}: von keinem MDM verwaltet",
+    "mdm_phones_none": {
+        "en": "Not managed by an MDM: {phones}",
+        "de": "Von keinem MDM verwaltet: {phones}",
     },
     "mdm_phone_managed": {"en": "{phone}: managed: {users}", "de": "{phone}: verwaltet: {users}"},
     "mdm_user": {

@@ -255,8 +255,11 @@ def _wrap(finding: str, width: int) -> str:
 
 
 def management_lines(report: ScanReport, lang: str, width: int = WIDTH) -> list[str]:
-    """Per audited phone: which MDM manages which user (issue 12); unknown is said, never "none"."""
+    """Which MDM manages which user of each audited phone (issue 12): a line per managed phone and
+    per phone whose owners are unknown (said, never read as "none"), then one line naming the
+    phones without an MDM."""
     lines: list[str] = []
+    unmanaged: list[str] = []
     for device in report.devices:
         snapshot = device.snapshot
         if device.status is not DeviceStatus.AUDITED or snapshot is None:
@@ -265,8 +268,7 @@ def management_lines(report: ScanReport, lang: str, width: int = WIDTH) -> list[
         serial = terminal_text(device.serial) or "?"
         phone = f"{truncate(model, 30)} ({truncate(serial, 40)})" if model else truncate(serial, 40)
         users = [u.id for u in snapshot.users] or [0]
-        per_user = [(uid, management_of(snapshot, uid)) for uid in users]
-        managed = [(uid, m) for uid, m in per_user if m.state is ManagedState.MANAGED]
+        managed = [(uid, m) for uid in users if (m := management_of(snapshot, uid)).state is ManagedState.MANAGED]
         if managed:
             described = "; ".join(
                 text(
@@ -280,6 +282,10 @@ def management_lines(report: ScanReport, lang: str, width: int = WIDTH) -> list[
         elif phone_management(snapshot).state is ManagedState.UNKNOWN:
             line = text("mdm_phone_unknown", lang, phone=phone)
         else:
-            line = text("mdm_phone_none", lang, phone=phone)
+            unmanaged.append(phone)
+            continue
+        lines.append("\n".join(textwrap.wrap(line, width=width, break_long_words=True)))
+    if unmanaged:
+        line = text("mdm_phones_none", lang, phones=", ".join(unmanaged))
         lines.append("\n".join(textwrap.wrap(line, width=width, break_long_words=True)))
     return lines
