@@ -427,3 +427,45 @@ def render(message: Message, lang: str = "en") -> str:
         return template.format(**dict(message.params))
     except (KeyError, IndexError, ValueError):
         return template
+
+
+# ---- remediation through the MDM (issue 12): a user its device or profile owner manages ------
+# Appended as one block; the variants are built with the same suffixes as the entries above.
+_MDM: dict[str, dict[str, str]] = {
+    "finding.locked.policy_mdm": {
+        "en": "The Contacts permission of {app} in user {user} is denied and locked by the device policy "
+              "of {mdm} ({mdm_package}); the app cannot read the address book.",
+        "de": "Die Kontakte-Berechtigung von {app} ist für Benutzer {user} verweigert und durch die "
+              "MDM-Richtlinie von {mdm} ({mdm_package}) gesperrt; die App kann das Adressbuch nicht lesen.",
+    },
+    "fix.mdm.deny_lock": {
+        "en": "User {user} is managed by {mdm} ({mdm_package}): in {mdm}, set the Contacts permission "
+              "(android.permission.READ_CONTACTS) of {app} ({package}) to Deny in the policy of this phone; "
+              "the MDM locks it, so neither the user nor an app update can allow it again "
+              "(`contact-audit mdm` prints the policy).",
+        "de": "Benutzer {user} wird von {mdm} ({mdm_package}) verwaltet: in {mdm} die Kontakte-Berechtigung "
+              "(android.permission.READ_CONTACTS) von {app} ({package}) in der MDM-Richtlinie dieses "
+              "Telefons auf „Verweigern“ setzen; das MDM sperrt sie, sodass weder die Person am Telefon noch "
+              "ein App-Update sie wieder erteilen kann (`contact-audit mdm` gibt die Richtlinie aus).",
+    },
+    "fix.mdm.preventive": {
+        "en": "Nothing to do now; to stay safe when numbers are added, deny the Contacts permission of "
+              "{app} ({package}) in {mdm} ({mdm_package}), which manages user {user} "
+              "(`contact-audit mdm` prints the policy).",
+        "de": "Derzeit kein Handlungsbedarf; damit es so bleibt, wenn Rufnummern hinzukommen, die "
+              "Kontakte-Berechtigung von {app} ({package}) in {mdm} ({mdm_package}) verweigern, das "
+              "Benutzer {user} verwaltet (`contact-audit mdm` gibt die Richtlinie aus).",
+    },
+}
+
+
+def _mdm_catalogue() -> dict[str, dict[str, str]]:
+    out = dict(_MDM)
+    out["finding.locked.policy_mdm.past"] = _with(_MDM["finding.locked.policy_mdm"], _LOCKED_PAST)
+    out["fix.mdm.deny_lock.past"] = _with(_MDM["fix.mdm.deny_lock"], _FIX_PAST)
+    for key in [k for k in out if k.startswith("finding.")]:
+        out[key + ".alt"] = _with(out[key], _ALT)
+    return out
+
+
+CATALOGUE.update(_mdm_catalogue())

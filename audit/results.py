@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from audit.management import UNKNOWN as MANAGEMENT_UNKNOWN
+from audit.management import Management
 from audit.snapshot import DeviceSnapshot, PermissionStatus, UserKind
 
 
@@ -142,6 +144,8 @@ class Verdict:
     finding: Message
     remediation: Message
     alternatives: tuple[str, ...] = ()
+    # Who manages this user (its device or profile owner, the MDM); unknown unless read whole.
+    management: Management = MANAGEMENT_UNKNOWN
 
 
 @dataclass(frozen=True)

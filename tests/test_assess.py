@@ -393,6 +393,7 @@ def test_every_catalogue_entry_renders_in_both_languages() -> None:
         "invalid": 1, "colleague": 2, "alternatives": "Threema Work", "serial": "R58M90182A", "contacts": 4,
         "rows": 5, "distinct": 5, "rule": "personal.default", "count": 1, "what": "x", "state": "recovery",
         "address": "10.0.0.2:5555", "detail": "closed", "kind": "ValueError", "limit": "64 MiB",
+        "mdm": "Microsoft Intune", "mdm_package": "com.microsoft.windowsintune.companyportal",
     }
     from audit.results import Message
 

@@ -42,6 +42,7 @@ ENGLISH_WORDS = frozenset(_ENGLISH.split())
 ALLOWED = re.compile(
     r"`[^`]*`"  # a command to type
     r"|contact-audit|WhatsApp Business|Threema Work|Contact Picker|Example GmbH"
+    r"|Android Device Policy|Microsoft Intune|Workspace ONE|Samsung Knox"  # MDM product names
     r"|\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b"  # package names and rule ids (com.whatsapp, upload.granted)
     r"|\b[A-Z][A-Z0-9_]{3,}\b"  # constants such as READ_CONTACTS
     r"|(?<!\S)--[a-z][a-z-]*"  # command-line options (--user) in a command shown to run

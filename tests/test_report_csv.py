@@ -27,6 +27,8 @@ EXPECTED_HEADER = [
     "phone_numbers", "distinct_numbers", "colleague_numbers", "business_numbers", "personal_numbers",
     "invalid_numbers", "third_party_numbers", "uploads_third_party", "severity", "rule", "finding",
     "remediation", "alternatives", "android_newer_than_verified",
+    # issue 12 (appended)
+    "phone_managed", "user_managed", "mdm", "mdm_package", "mdm_role",
 ]  # fmt: skip
 
 ALLOWED = {
@@ -38,6 +40,10 @@ ALLOWED = {
     "severity": {"critical", "high", "medium", "low", "ok", "unknown"},
     "app_enabled": {"true", "false", ""},
     "android_newer_than_verified": {"true", "false", ""},
+    "phone_managed": {"true", "false", ""},
+    "user_managed": {"true", "false", ""},
+    "mdm": {"intune", "workspace_one", "android_device_policy", "samsung_knox", "other", ""},
+    "mdm_role": {"device_owner", "profile_owner", ""},
 }
 COUNT_COLUMNS = [
     "contacts", "phone_numbers", "distinct_numbers", "colleague_numbers", "business_numbers",

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 from audit.parse.appops import parse_appops
 from audit.parse.content import parse_contacts, parse_raw_contacts
+from audit.parse.device_policy import parse_device_policy
 from audit.parse.dumpsys_package import PackageDump, dumpsys_failure, parse_dumpsys_package
 from audit.parse.getprop import parse_getprop
 from audit.parse.grants import PermissionFinding, read_contacts
@@ -36,6 +37,7 @@ from audit.snapshot import (
     AppState,
     ContactDatum,
     DeviceInfo,
+    DevicePolicyState,
     DeviceSnapshot,
     PermissionStatus,
     UserKind,
@@ -110,8 +112,26 @@ def build_snapshot(serial: str, collection: Collection, packages: Sequence[str])
                 apps.append(app)
         books.append(_address_book(collection, user.id))
     return DeviceSnapshot(
-        serial, info, users, tuple(apps), tuple(books), tuple(problems), users_complete, unlisted
+        serial, info, users, tuple(apps), tuple(books), tuple(problems), users_complete, unlisted,
+        _device_policy(collection),
     )
+
+
+def _device_policy(collection: Collection) -> DevicePolicyState:
+    """The owners; unknown (with the reason) unless the dump shows the owners part whole.
+
+    Read whatever the exit status: the collector bounds the dump in time and size, so a dump cut
+    by ``timeout`` or ``head -c`` exits non-zero, and the parser itself decides whether the
+    owners part was seen to end.
+    """
+    section = collection.first("device-policy")
+    if section is None:
+        return DevicePolicyState(False, (), ("dumpsys device_policy was not collected",))
+    state = parse_device_policy(section.body)
+    if state.known or section.rc in (0, None):
+        return state
+    why = "timed out" if section.rc == 124 else f"exit status {section.rc}"
+    return DevicePolicyState(False, state.owners, (*state.problems, f"dumpsys device_policy failed ({why})"))
 
 
 def _named_user_ids(

@@ -257,3 +257,29 @@ def enum_label(value: Enum, lang: str) -> str:
 def text(key: str, lang: str, **params: str | int) -> str:
     entry = TEXTS[key]
     return (entry.get(lang) or entry["en"]).format(**params)
+
+
+# ---- who manages each phone (issue 12); appended as one block ---------------------------------
+TEXTS.update({
+    "mdm_summary": {
+        "en": "Phones managed by an MDM: {managed}, not managed: {unmanaged}, unknown: {unknown}; "
+              "findings an MDM policy would close: {closable}",
+        "de": "Telefone mit MDM: {managed}, ohne MDM: {unmanaged}, unbekannt: {unknown}; "
+              "Befunde, die eine MDM-Richtlinie beheben würde: {closable}",
+    },
+    "mdm_phone_unknown": {
+        "en": "{phone}: MDM unknown (the device policy could not be read whole)",
+        "de": "{phone}: MDM unbekannt (die Geräteverwaltung ließ sich nicht vollständig auslesen)",
+    },
+    "mdm_phones_none": {
+        "en": "Not managed by an MDM: {phones}",
+        "de": "Von keinem MDM verwaltet: {phones}",
+    },
+    "mdm_phone_managed": {"en": "{phone}: managed: {users}", "de": "{phone}: verwaltet: {users}"},
+    "mdm_user": {
+        "en": "user {user} by {mdm} ({package}, {role})",
+        "de": "Benutzer {user} durch {mdm} ({package}, {role})",
+    },
+    "mdm_role.device_owner": {"en": "device owner", "de": "Geräteinhaber"},
+    "mdm_role.profile_owner": {"en": "profile owner", "de": "Profilinhaber"},
+})

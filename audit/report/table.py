@@ -28,6 +28,7 @@ from rich.text import Text
 
 from audit.android_versions import NEWEST_VERIFIED_RELEASE, NEWEST_VERIFIED_SDK, newer_than_verified
 from audit.apps import display_name
+from audit.management import ManagedState, management_of, phone_management
 from audit.messages import render as render_message
 from audit.report.labels import check_lang, device_reason, enum_label, header, human_time, text
 from audit.report.summary import FleetSummary, summarize
@@ -110,6 +111,11 @@ def render_table(report: ScanReport, lang: str = "en", *, width: int = WIDTH, co
     for note in notes:
         console.print()
         console.print(Text(note))
+    managed = management_lines(report, lang, width)
+    if managed:
+        console.print()
+        for line in managed:
+            console.print(Text(line))
     console.print()
     for line in summary_lines(summarize(report), lang):
         console.print(Text(line))
@@ -131,7 +137,15 @@ def summary_lines(summary: FleetSummary, lang: str) -> list[str]:
     count: str | int = summary.exposed_numbers
     if not summary.exposed_complete:
         count = text("exposed_lower_bound", lang, count=summary.exposed_numbers)
-    lines = [phones, verdicts, text("exposed", lang, count=count)]
+    lines = [phones, verdicts]
+    if summary.audited:
+        lines.append(
+            text(
+                "mdm_summary", lang, managed=summary.managed_phones, unmanaged=summary.unmanaged_phones,
+                unknown=summary.management_unknown_phones, closable=summary.mdm_closable_findings,
+            )
+        )
+    lines.append(text("exposed", lang, count=count))
     if summary.interrupted:
         lines.append(text("interrupted", lang))
     return lines
@@ -340,3 +354,40 @@ def _print_skipped(console: Console, devices: list[DeviceResult], lang: str, wid
 def not_audited_reason(device: DeviceResult, lang: str) -> str:
     """``labels.device_reason`` made inert for a terminal (it may hold adb's words)."""
     return terminal_text(device_reason(device, lang))
+
+
+def management_lines(report: ScanReport, lang: str, width: int = WIDTH) -> list[str]:
+    """Which MDM manages which user of each audited phone (issue 12): a line per managed phone and
+    per phone whose owners are unknown (said, never read as "none"), then one line naming the
+    phones without an MDM."""
+    lines: list[str] = []
+    unmanaged: list[str] = []
+    for device in report.devices:
+        snapshot = device.snapshot
+        if device.status is not DeviceStatus.AUDITED or snapshot is None:
+            continue
+        model = _model(device)
+        serial = terminal_text(device.serial) or "?"
+        phone = f"{truncate(model, 30)} ({truncate(serial, 40)})" if model else truncate(serial, 40)
+        users = [u.id for u in snapshot.users] or [0]
+        managed = [(uid, m) for uid in users if (m := management_of(snapshot, uid)).state is ManagedState.MANAGED]
+        if managed:
+            described = "; ".join(
+                text(
+                    "mdm_user", lang, user=uid, mdm=m.mdm_name or "MDM",
+                    package=truncate(terminal_text(m.package), 60) or "?",
+                    role=text(f"mdm_role.{m.role.value}", lang) if m.role is not None else "?",
+                )
+                for uid, m in managed
+            )
+            line = text("mdm_phone_managed", lang, phone=phone, users=described)
+        elif phone_management(snapshot).state is ManagedState.UNKNOWN:
+            line = text("mdm_phone_unknown", lang, phone=phone)
+        else:
+            unmanaged.append(phone)
+            continue
+        lines.append("\n".join(textwrap.wrap(line, width=width, break_long_words=True)))
+    if unmanaged:
+        line = text("mdm_phones_none", lang, phones=", ".join(unmanaged))
+        lines.append("\n".join(textwrap.wrap(line, width=width, break_long_words=True)))
+    return lines

@@ -323,6 +323,8 @@ def _seed(conn: sqlite3.Connection, profile: Profile, users: tuple[User, ...]) -
         "appops_refused": " ".join(profile.faults.appops_refused),
         "content_error_status": str(profile.content_error_status),
         "oem_user_tokens": " ".join(profile.oem_user_tokens),
+        "device_owner": profile.device_owner or "",
+        "profile_owners": " ".join(f"{u.id}={u.profile_owner}" for u in users if u.profile_owner),
     }
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
     conn.executemany("INSERT INTO props (key, value) VALUES (?, ?)", profile.properties().items())

@@ -37,6 +37,8 @@ _CLOCK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 _OP = re.compile(r"[A-Z][A-Z0-9_]*")
 _PROP = re.compile(r"[A-Za-z0-9_.\-]+")
 _COMMAND = re.compile(r"[a-z][a-z0-9_.\-]*")
+# A device-policy admin component as flattenToShortString prints it: "package/.Receiver".
+_COMPONENT = re.compile(r"([A-Za-z][A-Za-z0-9_.]*)/(\.?[A-Za-z_][A-Za-z0-9_.$]*)")
 
 
 class ProfileError(AuditError):
@@ -159,6 +161,7 @@ class User:
     parent: int | None = None
     settings: tuple[tuple[str, str], ...] = ()  # Settings.Secure in this user
     book: Book = Book()
+    profile_owner: str | None = None  # "package/.Receiver": the DPC that owns this profile (MDM)
 
 
 def _owner() -> tuple[User, ...]:
@@ -192,6 +195,7 @@ class Profile:
     system_apps: bool = True
     description: str = ""
     source: str | None = None
+    device_owner: str | None = None  # "package/.Receiver": the DPC that owns the phone (user 0)
 
     @property
     def shell_v2(self) -> bool:
@@ -474,7 +478,7 @@ class _Loader:
             data, "device",
             ("manufacturer", "model", "product", "device", "brand", "android_release", "sdk", "fingerprint",
              "serialno", "build_id", "security_patch", "sim_country", "locale", "timezone", "clock", "props",
-             "oem_user_tokens", "content_error_status", "system_apps"),
+             "oem_user_tokens", "content_error_status", "system_apps", "device_owner"),
             "device",
         )
         sdk = self.integer(dev, "sdk", "device", lo=MIN_SDK, hi=MAX_SDK)
@@ -525,7 +529,18 @@ class _Loader:
             system_apps=self.flag(dev, "system_apps", "device", True),
             description=description,
             source=self.where,
+            device_owner=self.component(dev, "device_owner", "device"),
         )
+
+    def component(self, data: Mapping[str, Any], key: str, path: str) -> str | None:
+        """An owner component ("package/.Receiver"), checked so the dumpsys stub prints it verbatim."""
+        value = self.opt_text(data, key, path)
+        if value is None:
+            return None
+        match = _COMPONENT.fullmatch(value)
+        if match is None or not is_package_name(match.group(1)):
+            raise self.fail(f"{path}.{key}", "must be a component such as \"com.example.mdm/.AdminReceiver\"")
+        return value
 
     def oem_tokens(self, dev: Mapping[str, Any]) -> tuple[str, ...]:
         tokens = self.strings(dev, "oem_user_tokens", "device")
@@ -600,7 +615,12 @@ class _Loader:
         seen: set[int] = set()
         for i, raw in enumerate(raw_users):
             path = f"users[{i}]"
-            self.only(raw, ("id", "name", "kind", "flags", "running", "locked", "type", "parent", "settings", "book"), path)
+            self.only(
+                raw,
+                ("id", "name", "kind", "flags", "running", "locked", "type", "parent", "settings", "book",
+                 "profile_owner"),
+                path,
+            )
             uid = self.integer(raw, "id", path, lo=0, hi=99_999)
             if uid in seen:
                 raise self.fail(f"{path}.id", f"user {uid} is defined twice")
@@ -629,6 +649,7 @@ class _Loader:
                     parent=parent,
                     settings=tuple(settings),
                     book=self.book(raw, path),
+                    profile_owner=self.component(raw, "profile_owner", path),
                 )
             )
         if 0 not in seen:

@@ -24,7 +24,7 @@ from .context import Context
 from .perms import runtime_state
 from .text import identity_hash, java_string_hash, permission_flags
 
-SERVICES = ("activity", "appops", "package", "permission", "settings", "user")
+SERVICES = ("activity", "appops", "device_policy", "package", "permission", "settings", "user")
 
 
 def run(ctx: Context, args: list[str]) -> int:
@@ -34,6 +34,11 @@ def run(ctx: Context, args: list[str]) -> int:
             ctx.out(f"  {name}")
         return 0
     service, rest = args[0], args[1:]
+    if service == "device_policy":
+        from .device_policy import dump as dump_device_policy
+
+        dump_device_policy(ctx)
+        return 0
     if service != "package":
         if service not in SERVICES:
             ctx.err(f"Can't find service: {service}")
