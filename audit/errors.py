@@ -35,3 +35,7 @@ class CollectionError(DeviceError):
 
     def __init__(self, message: str) -> None:
         super().__init__("error", message)
+
+
+class ReportFileError(UsageError):
+    """A saved report given as input is unreadable, damaged or not ours (exit code 2)."""
