@@ -107,7 +107,7 @@ class AppView:
     version: str
     enabled: str
     permission: str
-    flags: str
+    flags: tuple[str, ...]
     appop: str
     last_access: str
 
@@ -394,7 +394,7 @@ def _app(app: Json, lang: str) -> AppView:
         version=_s(app["version"]) or "?",
         enabled=_tri(app["enabled"], lang),
         permission=enum_label(PermissionStatus(app["contacts_permission"]), lang),
-        flags=", ".join(_s(f) or "" for f in app["permission_flags"]) or "-",
+        flags=tuple(_s(f) or "" for f in app["permission_flags"]) or ("-",),
         appop=appop,
         last_access=(_s(read["last_access"]) if read is not None else None) or "-",
     )
