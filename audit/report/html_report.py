@@ -289,10 +289,8 @@ def _phone(index: int, device: Json, lang: str) -> PhoneView:
     status = DeviceStatus(device["status"])
     audited = status is DeviceStatus.AUDITED
     reason = None
-    if not audited:
-        reason = enum_label(status, lang)
-        if device["error"]:
-            reason += f": {redact_free_text(device['error'])}"
+    if not audited:  # the status is shown above; the error line already names it, so not twice
+        reason = redact_free_text(device["error"]) if device["error"] else enum_label(status, lang)
     newer = None
     if device["android_newer_than_verified"]:
         newer = html_text("newer_android", lang, release=release or "?", sdk=sdk if sdk is not None else "?",

@@ -113,7 +113,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Alternatives listed in the policy and installed on this phone",
         "de": "In der Prüfrichtlinie hinterlegte Alternativen, die auf diesem Telefon installiert sind",
     },
-    "problems": {"en": "What could not be read", "de": "Was nicht gelesen werden konnte"},
+    # the notes themselves are the parser's technical English, as in every format
+    "problems": {"en": "What could not be read", "de": "Was nicht gelesen werden konnte (technische Hinweise, englisch)"},
     "yes": {"en": "yes", "de": "ja"},
     "no": {"en": "no", "de": "nein"},
     "unknown": {"en": "unknown", "de": "unbekannt"},
