@@ -107,7 +107,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "enabled": {"en": "Enabled", "de": "Aktiviert"},
     "permission": {"en": "Contacts permission", "de": "Kontakte-Berechtigung"},
     "flags": {"en": "Permission flags", "de": "Berechtigungs-Flags"},
-    "appop": {"en": "App-op (READ_CONTACTS)", "de": "AppOps-Einstellung (READ_CONTACTS)"},
+    "appop": {"en": "App-op for contacts", "de": "AppOps-Einstellung Kontakte"},
     "no_apps": {"en": "No audited or alternative app in this user.", "de": "Keine zu prüfende oder alternative App bei diesem Benutzer."},
     "alternatives": {
         "en": "Alternatives listed in the policy and installed on this phone",
