@@ -44,3 +44,7 @@ class CollectionError(DeviceError):
 
     def __init__(self, message: str, reason: Message | None = None) -> None:
         super().__init__("error", message, reason)
+
+
+class ReportFileError(UsageError):
+    """A saved report given as input is unreadable, damaged or not ours (exit code 2)."""

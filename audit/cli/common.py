@@ -37,6 +37,7 @@ class Format(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    html = "html"
 
 
 class Lang(str, Enum):

@@ -1,4 +1,4 @@
-"""Reports: a human table, CSV schema v1 and JSON schema v1 of one ``ScanReport``.
+"""Reports: a human table, CSV schema v1, JSON schema v1 and an HTML page of one ``ScanReport``.
 
 Every function here returns text and prints nothing: stdout belongs to the CLI, which writes
 exactly one report there (or to a file via ``write_atomic``).
@@ -16,7 +16,7 @@ from audit.report.table import WIDTH as TABLE_WIDTH
 from audit.report.table import render_table
 from audit.results import ScanReport
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "json", "html")
 
 __all__ = ["FORMATS", "FleetSummary", "exit_code", "render", "summarize", "write_atomic"]
 
@@ -38,4 +38,8 @@ def render(
         return render_csv(report, lang, excel=excel)
     if fmt == "json":
         return render_json(report, lang)
+    if fmt == "html":
+        from audit.report.html_report import render_html  # Jinja is loaded only when asked for
+
+        return render_html(report, lang)
     raise UsageError(f"unknown report format {fmt[:20]!r}; choose one of {', '.join(FORMATS)}")
