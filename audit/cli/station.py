@@ -47,8 +47,8 @@ def station(
 
     def body() -> int:
         pol = load_policy(policy)
+        recorder = None if no_history else open_recorder(history)  # a bad --history: refused before adb
         host = AdbHost.connect(adb_port)
-        recorder = None if no_history else open_recorder(history)
         station_name = name or _socket.gethostname()
         stop = threading.Event()
         counts = {"phones": 0, "audited": 0, "unrecorded": 0}
