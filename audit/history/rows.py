@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
-from audit.android_versions import newer_than_verified
 from audit.results import DeviceResult, DeviceStatus, Message, NumberCounts, ScanReport, Severity, Tri, Upload, Verdict
 from audit.snapshot import DeviceInfo, DeviceSnapshot, PermissionStatus, UserKind
 
@@ -257,10 +256,6 @@ def app_row(verdict: Verdict) -> AppRow:
         remediation_params=verdict.remediation.params,
         alternatives=verdict.alternatives,
     )
-
-
-def newer(audit: AuditRow) -> bool | None:
-    return newer_than_verified(audit.sdk)
 
 
 def dump_list(values: tuple[str, ...]) -> str:

@@ -68,6 +68,7 @@ class _Db(Protocol):
     def write(self) -> contextlib.AbstractContextManager[None]: ...
     def read(self) -> contextlib.AbstractContextManager[None]: ...
     def close(self) -> None: ...
+    def lost(self) -> bool: ...
 
 
 class _Sqlite:
@@ -117,6 +118,9 @@ class _Sqlite:
     def close(self) -> None:
         self.conn.close()
 
+    def lost(self) -> bool:
+        return False
+
 
 class _Postgres:
     backend = POSTGRESQL
@@ -161,6 +165,10 @@ class _Postgres:
 
     def close(self) -> None:
         self.conn.close()
+
+    def lost(self) -> bool:
+        """The connection is gone (server restarted, idle connection cut): worth one reconnect."""
+        return bool(self.conn.broken or self.conn.closed)
 
 
 # --- errors ---------------------------------------------------------------------------------------
@@ -301,8 +309,8 @@ class History:
             self.db.close()
 
     def _reconnect(self) -> None:
-        """After a failed write to PostgreSQL the connection may be dead (server restarted): the next
-        write opens a new one, so a station recovers without a restart."""
+        """After a failed write to PostgreSQL the connection may be dead (server restarted): a new
+        one is opened, so a station recovers without a restart."""
         if not self._broken:
             return
         self.close()
@@ -384,11 +392,23 @@ class History:
         from audit.scan import utc_now
 
         info = row.info
+        when = recorded_at or utc_now()
         self._reconnect()
         try:
-            return self._store(row, info, recorded_at or utc_now())
+            return self._store(row, info, when)
         except HistoryError:
-            self._broken = self.db.backend == POSTGRESQL
+            if self.db.backend != POSTGRESQL:
+                raise
+            self._broken = True
+            if not self.db.lost():
+                raise  # the server said no (privileges, constraint): trying again changes nothing
+        # The connection was lost (a restarted server, an idle connection cut by a firewall): the
+        # transaction did not happen, so once more on a new connection (the scan id keeps it single).
+        self._reconnect()
+        try:
+            return self._store(row, info, when)
+        except HistoryError:
+            self._broken = True
             raise
 
     def _store(self, row: ScanRow, info: ScanInfo, recorded_at: str) -> bool:

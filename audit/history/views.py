@@ -16,7 +16,6 @@ from typing import Any
 
 from audit.history.rows import AppRow, AuditRow, LatestState, PhoneAudit
 from audit.history.store import ScanLine
-from audit.results import Severity
 from audit.textsafe import clean, json_safe
 
 _DISPLAY_RANK = {"critical": 6, "high": 5, "unknown": 4, "medium": 3, "low": 2, "ok": 1}
@@ -269,7 +268,7 @@ def export_document(state: LatestState, lang: str, generated_at: str) -> dict[st
             "error": audit.error,
             "info": {"manufacturer": audit.manufacturer, "model": audit.model,
                      "android_version": audit.android_version, "sdk": audit.sdk},
-            "severity": Severity(result.worst).value if audit.status != "audited" else audit.severity,
+            "severity": audit.severity,
             "android_newer_than_verified": newer_than_verified(audit.sdk),
             "alternatives": list(audit.alternatives),
             "verdicts": [_verdict(v, lang) for v in result.verdicts],
