@@ -353,3 +353,23 @@ def test_sqlite_url_and_default_location(tmp_path: Path, monkeypatch: pytest.Mon
     assert (default.parent.stat().st_mode & 0o777) == 0o700
     monkeypatch.setenv("CONTACT_AUDIT_HISTORY", str(tmp_path / "u.sqlite3"))
     assert "scan-day1" in run("history")[1]
+
+
+def test_diff_rules_a_phone_no_longer_audited_and_a_messenger_in_a_new_profile() -> None:
+    from audit.history.rows import audit_row
+    from audit.history.views import REGRESSION, compare
+    from audit.results import DeviceResult, DeviceStatus
+
+    before = audit_row(device("X1", verdict(0, permission=PermissionStatus.DENIED, severity=Severity.OK,
+                                            upload=Upload.NO)))
+    gone = audit_row(DeviceResult("X1", DeviceStatus.TIMEOUT, "no answer within 60 s"))
+    changes = compare(before, gone)
+    assert changes[0].kind == REGRESSION and "not audited this time (timeout)" in changes[0].text
+    assert any("worst severity ok -> unknown" in c.text for c in changes)
+    clone = audit_row(device("X1", verdict(0, permission=PermissionStatus.DENIED, severity=Severity.OK,
+                                           upload=Upload.NO),
+                             verdict(95, kind=UserKind.CLONE)))
+    changes = compare(before, clone)
+    assert [c.kind for c in changes][:2] == [REGRESSION, REGRESSION]
+    assert any("WhatsApp in user 95 (clone) is new there (permission granted)" in c.text for c in changes)
+    assert not compare(before, before)
