@@ -10,6 +10,7 @@ database holds that this version does not know becomes "unknown", never a milder
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from enum import Enum
@@ -266,6 +267,7 @@ def dump_params(params: tuple[tuple[str, str | int], ...]) -> str:
     return json.dumps([[k, v] for k, v in params], ensure_ascii=False)
 
 
+@functools.lru_cache(maxsize=4096)  # a fleet repeats the same few flag lists and messages
 def load_list(text: str | None) -> tuple[str, ...]:
     try:
         value = json.loads(text or "[]")
@@ -274,6 +276,7 @@ def load_list(text: str | None) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
+@functools.lru_cache(maxsize=4096)
 def load_params(text: str | None) -> tuple[tuple[str, str | int], ...]:
     try:
         value = json.loads(text or "[]")

@@ -511,8 +511,10 @@ class History:
             apps.setdefault((int(r[0]), int(r[1])), []).append((int(r[2]), _app_row(r[3:])))
         out = []
         n = len(extra)
+        scans: dict[tuple[Any, ...], ScanInfo] = {}  # thousands of audits share a few scans
         for r in audit_rows:
-            info = _scan_info(r[n:n + 8])
+            key = tuple(r[n:n + 8])
+            info = scans.get(key) or scans.setdefault(key, _scan_info(key))
             a = r[n + 8:]
             mine = tuple(app for _, app in sorted(apps.get((int(a[0]), int(a[1])), []), key=lambda p: p[0]))
             audit = AuditRow(
