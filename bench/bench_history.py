@@ -96,7 +96,8 @@ def run_backend(target: str, reports: list[ScanReport], import_files: list[Path]
 
     def diff_view() -> None:
         with open_history(parse_target(target), create=False) as store:
-            render_diff(diff(store.nth_latest(2), store.nth_latest(1), new_phones=False))
+            latest = {p.latest.serial: p.latest for p in store.latest().phones}
+            render_diff(diff(store.nth_latest(2), latest, new_phones=False))
 
     out["phones_s"] = median_time(phones_view, 5)
     cli = [sys.executable, "-m", "audit", "history", "phones", "--history", target]

@@ -198,7 +198,7 @@ def diff_command(ctx: typer.Context, history: HistoryOpt = None, since: SinceOpt
         if store is None:
             return EXIT_OK
         with store:
-            latest = store.nth_latest(1)
+            latest = {p.latest.serial: p.latest for p in store.latest().phones}  # = nth_latest(1), kept up to date
             if start is None:
                 before = store.nth_latest(2)
             else:

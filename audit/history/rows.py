@@ -259,10 +259,12 @@ def app_row(verdict: Verdict) -> AppRow:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def dump_list(values: tuple[str, ...]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
+@functools.lru_cache(maxsize=4096)
 def dump_params(params: tuple[tuple[str, str | int], ...]) -> str:
     return json.dumps([[k, v] for k, v in params], ensure_ascii=False)
 

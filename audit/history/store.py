@@ -496,31 +496,36 @@ class History:
         return {audit.serial: audit for _, audit in self._audits(keys, [*params, n])}
 
     def _audits(self, keys: str, params: list[Any], extra: tuple[str, ...] = ()) -> list[tuple[Row, PhoneAudit]]:
-        """The audits (with their app rows and scans) whose (scan_ref, position) the ``keys`` query gives."""
+        """The audits (with their app rows and scans) whose (scan_ref, position) the ``keys`` query
+        gives: one query (the keys, e.g. a window over every audit, are computed once), one row
+        per app row, or one with empty app columns for a phone without any."""
         head = ", ".join(extra) + ", " if extra else ""
-        audits_sql = (f"SELECT {head}{_SCAN_COLS}, {_AUDIT_COLS} FROM ({keys}) k "
-                      "JOIN audits a ON a.scan_ref = k.scan_ref AND a.position = k.position "
-                      "JOIN scans s ON s.id = a.scan_ref")
-        apps_sql = (f"SELECT r.scan_ref, r.audit_position, r.position, {_APP_COLS} FROM ({keys}) k "
-                    "JOIN app_rows r ON r.scan_ref = k.scan_ref AND r.audit_position = k.position")
+        sql = (f"SELECT {head}{_SCAN_COLS}, {_AUDIT_COLS}, r.position, {_APP_COLS} FROM ({keys}) k "
+               "JOIN audits a ON a.scan_ref = k.scan_ref AND a.position = k.position "
+               "JOIN scans s ON s.id = a.scan_ref "
+               "LEFT JOIN app_rows r ON r.scan_ref = a.scan_ref AND r.audit_position = a.position")
         with _errors(self.target, "reading it"), self.db.read():
-            audit_rows = self.db.query(audits_sql, params)
-            app_rows = self.db.query(apps_sql, params)
-        apps: dict[tuple[int, int], list[tuple[int, AppRow]]] = {}
-        for r in app_rows:
-            apps.setdefault((int(r[0]), int(r[1])), []).append((int(r[2]), _app_row(r[3:])))
-        out = []
+            rows = self.db.query(sql, params)
         n = len(extra)
+        grouped: dict[tuple[int, int], tuple[Row, list[tuple[int, AppRow]]]] = {}
+        for r in rows:
+            key = (int(r[n + 8]), int(r[n + 9]))
+            entry = grouped.get(key)
+            if entry is None:
+                entry = grouped[key] = (r, [])
+            if r[n + 20] is not None:
+                entry[1].append((int(r[n + 20]), _app_row(r[n + 21:])))
+        out = []
         scans: dict[tuple[Any, ...], ScanInfo] = {}  # thousands of audits share a few scans
-        for r in audit_rows:
-            key = tuple(r[n:n + 8])
-            info = scans.get(key) or scans.setdefault(key, _scan_info(key))
-            a = r[n + 8:]
-            mine = tuple(app for _, app in sorted(apps.get((int(a[0]), int(a[1])), []), key=lambda p: p[0]))
+        for r, apps in grouped.values():
+            scan_key = tuple(r[n:n + 8])
+            info = scans.get(scan_key) or scans.setdefault(scan_key, _scan_info(scan_key))
+            a = r[n + 8:n + 20]
+            apps.sort(key=lambda p: p[0])
             audit = AuditRow(
                 serial=str(a[2]), status=str(a[3]), error=a[4], manufacturer=a[5], model=a[6],
                 android_version=a[7], sdk=a[8], severity=str(a[9]), duration_s=float(a[10] or 0.0),
-                alternatives=load_list(a[11]), apps=mine,
+                alternatives=load_list(a[11]), apps=tuple(app for _, app in apps),
             )
             out.append((r[:n], PhoneAudit(info, audit)))
         return out
@@ -533,6 +538,8 @@ def _display_rank(severity: Severity) -> int:
 def _text(value: Any) -> Any:
     """Text as both backends store it: valid UTF-8, no NUL (PostgreSQL refuses NUL in text)."""
     if isinstance(value, str):
+        if value.isascii():  # the common case, checked in C: no surrogate possible
+            return value.replace("\0", "\ufffd") if "\0" in value else value
         return valid_unicode(value).replace("\0", "\ufffd")
     return value
 
