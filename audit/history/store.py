@@ -39,7 +39,7 @@ from audit.history.rows import (
     load_params,
     scan_row,
 )
-from audit.history.target import POSTGRESQL, SQLITE, Target
+from audit.history.target import POSTGRESQL, SQLITE, Target, scrub
 from audit.report.text import valid_unicode
 from audit.results import ScanReport, Severity
 
@@ -203,7 +203,8 @@ def _errors(target: Target, doing: str) -> Iterator[None]:
         raise HistoryError(f"history '{where}': {doing} failed: {exc.strerror or exc}") from None
     except Exception as exc:
         if type(exc).__module__.startswith("psycopg"):
-            raise _pg_error(exc, where, doing) from None
+            error = _pg_error(exc, where, doing)
+            raise HistoryError(scrub(str(error), target.url)) from None
         raise
 
 

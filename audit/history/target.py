@@ -89,8 +89,22 @@ def _check_postgres_url(url: str) -> str:
         conninfo_to_dict(url)
     except Exception as exc:  # psycopg.ProgrammingError: libpq's own parser said no
         reason = " ".join(str(exc).split()) or type(exc).__name__
-        raise UsageError(f"bad PostgreSQL URL '{redact_url(url)}': {reason}") from None
+        raise UsageError(f"bad PostgreSQL URL '{redact_url(url)}': {scrub(reason, url)}") from None
     return url
+
+
+def scrub(text: str, url: str | None) -> str:
+    """``text`` (a driver's message) without the URL's password, should the driver have echoed it."""
+    password = None
+    if url:
+        try:
+            password = urlsplit(url).password
+        except ValueError:
+            password = None
+        match = re.search(r"(?i)(?:^|[?&])password=([^&]*)", url)
+        if match:
+            password = password or match.group(1)
+    return text.replace(password, "***") if password else text
 
 
 def redact_url(url: str) -> str:
