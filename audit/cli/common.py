@@ -114,7 +114,8 @@ LangOpt = Annotated[Lang, typer.Option("--lang", envvar="CONTACT_AUDIT_LANG",
                                        help="Language of the report and of the lines printed (en, de); "
                                             "CSV/JSON keys stay English.")]
 HistoryOpt = Annotated[
-    Path | None,
-    typer.Option("--history", envvar="CONTACT_AUDIT_HISTORY",
-                 help="History directory (default: $XDG_DATA_HOME/contact-audit/history)."),
+    str | None,
+    typer.Option("--history", envvar="CONTACT_AUDIT_HISTORY", metavar="PATH|URL",
+                 help="The history: an SQLite file, sqlite:///PATH or postgresql://USER@HOST/DB "
+                      "(default: $XDG_DATA_HOME/contact-audit/history.sqlite3)."),
 ]

@@ -87,7 +87,8 @@ def run_scan(
     quiet: bool,
     station: str | None,
     host: object | None = None,
-    history: Path | None = None,
+    history: str | None = None,
+    record: bool = False,
 ) -> int:
     """The scan command's body, shared with ``demo``. Returns the exit status."""
     from audit.adb import AdbHost
@@ -102,6 +103,11 @@ def run_scan(
     assert isinstance(policy, Policy)
     if output is not None:
         check_writable(output)  # before the scan: a typo must not cost a whole fleet's scan
+    recorder = None
+    if record:  # likewise the history: opened (created, migrated) now, refused now if it is bad
+        from audit.cli.history import open_recorder
+
+        recorder = open_recorder(history, quiet=quiet)
     threshold_name = fail_on.value if fail_on is not None else policy.fail_on.value
     adb_host = host if isinstance(host, AdbHost) else AdbHost.connect(host_port)
     options = ScanOptions(serials=tuple(serials), jobs=jobs, timeout=timeout,
@@ -115,12 +121,6 @@ def run_scan(
         err.print(f"[yellow]{escape(label('progress_interrupted', lang.value))}[/yellow]")
     width, colour = table_layout(to_stdout=output is None)
     text = render(report, fmt.value, lang=lang.value, excel=excel, width=width, colour=colour)
-    if history is not None:
-        from audit.history import record
-
-        saved = record(report, history)
-        if not quiet:
-            err.print(f"[dim]{escape(label('progress_history', lang.value, path=str(saved)))}[/dim]")
     if output is not None:
         write_atomic(output, text, bom=excel and fmt is Format.csv)
         if not quiet:
@@ -128,6 +128,12 @@ def run_scan(
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
+    if recorder is not None:  # after the report: a history that fails now costs a warning, not the report
+        from audit.cli.history import record_or_warn
+
+        if record_or_warn(recorder, report, "scan") and not quiet:
+            err.print(f"[dim]{escape(label('progress_history', lang.value, path=recorder.target.describe()))}[/dim]")
+        recorder.close()
     if explain:
         from audit.classify import explain_lines
         from audit.textsafe import clean
@@ -215,10 +221,14 @@ def scan_command(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", envvar="CONTACT_AUDIT_QUIET", help="No progress on stderr.")] = False,
     history: Annotated[
-        Path | None,
-        typer.Option("--history", envvar="CONTACT_AUDIT_HISTORY",
-                     help="Also keep the report (JSON, counts only) in this history directory."),
+        str | None,
+        typer.Option("--history", envvar="CONTACT_AUDIT_HISTORY", metavar="PATH|URL",
+                     help="Record the scan (counts only) in this history: an SQLite file, sqlite:///PATH or "
+                          "postgresql://USER@HOST/DB. Default: $XDG_DATA_HOME/contact-audit/history.sqlite3."),
     ] = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", envvar="CONTACT_AUDIT_NO_HISTORY", help="Do not record the scan.")
+    ] = False,
     adb_port: AdbPort = None,
 ) -> None:
     """Audit all attached phones (or the named ones) concurrently and print the report.
@@ -228,6 +238,9 @@ def scan_command(
     command); phones not audited listed apart with the reason. Colours only on a terminal
     (never with NO_COLOR). Nothing in it is cut; CSV and JSON carry the same facts as data.
 
+    Records the scan in the history unless --no-history; a --history that cannot be used is
+    refused before any phone is read, and one that fails after the scan costs a warning only.
+
     Exit status: 0 all audited and nothing at or above --fail-on; 1 a verdict at or above it;
     2 usage or policy error; 3 some phone could not be audited (or none was attached) and nothing
     reached the threshold.
@@ -235,7 +248,7 @@ def scan_command(
     code = guard(lambda: run_scan(
         host_port=adb_port, serials=serial or [], policy_path=policy, fmt=fmt, output=output, jobs=jobs,
         timeout=timeout, fail_on=fail_on, lang=lang, excel=excel, explain=explain, quiet=quiet, station=station,
-        history=history,
+        history=history, record=not no_history,
     ))
     raise typer.Exit(code)
 

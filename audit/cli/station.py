@@ -26,8 +26,10 @@ def station(
     """Plug-and-audit: audit every phone as it is plugged in, until Ctrl-C.
 
     Prints one line per phone on stdout when its audit finishes (replug a phone to audit it
-    again), and records each phone's report in the history (JSON, counts only) unless
-    --no-history. Phones that cannot be audited get one line with the hint, once per state.
+    again), and records each audit in the history (counts only) unless --no-history. A
+    --history that cannot be used is refused at start; one that fails later costs a warning
+    per audit, and the station goes on. Phones that cannot be audited get one line with the
+    hint, once per state.
     """
     import signal
     import socket as _socket
@@ -35,7 +37,7 @@ def station(
 
     from audit import __version__ as version
     from audit.adb import AdbHost
-    from audit.history import default_dir, record
+    from audit.cli.history import open_recorder, record_or_warn
     from audit.messages import render
     from audit.policy import load_policy
     from audit.report.labels import enum_label, text
@@ -47,16 +49,19 @@ def station(
 
     def body() -> int:
         pol = load_policy(policy)
+        recorder = None if no_history else open_recorder(history)  # a bad --history: refused before adb
         host = AdbHost.connect(adb_port)
-        folder = None if no_history else (history or default_dir())
         station_name = name or _socket.gethostname()
         stop = threading.Event()
-        counts = {"phones": 0, "audited": 0}
+        counts = {"phones": 0, "audited": 0, "unrecorded": 0}
 
         def line(result: DeviceResult) -> None:
-            # Record first, then announce: once a line is on screen its history entry exists.
-            if folder is not None and result.status is not DeviceStatus.UNAUTHORIZED:
-                record(ScanReport(new_scan_id(), utc_now(), station_name, version, pol.name, pol.sha256, (result,)), folder)
+            # Record first, then announce: once a line is on screen its history entry exists (or
+            # a warning above it said it could not be recorded).
+            if recorder is not None and result.status is not DeviceStatus.UNAUTHORIZED:
+                report = ScanReport(new_scan_id(), utc_now(), station_name, version, pol.name, pol.sha256, (result,))
+                if not record_or_warn(recorder, report, "station"):
+                    counts["unrecorded"] += 1
             counts["phones"] += 1
             when = datetime.now().strftime("%H:%M:%S")
             serial = clean(result.serial)
@@ -84,7 +89,11 @@ def station(
             stop.set()
         finally:
             signal.signal(signal.SIGTERM, previous)
-        where = text("station_history", lang.value, path=str(folder)) if folder is not None else ""
+        where = text("station_history", lang.value, path=recorder.target.describe()) if recorder is not None else ""
+        if counts["unrecorded"]:
+            where += text("station_unrecorded", lang.value, count=counts["unrecorded"])
+        if recorder is not None:
+            recorder.close()
         err.print(escape(text("station_stopped", lang.value, audited=counts["audited"], results=counts["phones"],
                               where=where)))
         return EXIT_OK

@@ -165,6 +165,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Prüfplatz beendet: Prüfungen: {audited}, Ergebnisse: {results}{where}",
     },
     "station_history": {"en": "; history: {path}", "de": "; Verlauf: {path}"},
+    "station_unrecorded": {
+        "en": " ({count} result(s) could not be recorded)",
+        "de": " ({count} Ergebnis(se) nicht im Verlauf gespeichert)",
+    },
     # `contact-audit fix`
     "fix_now": {"en": "now", "de": "jetzt"},
     "fix_after": {"en": "after", "de": "danach"},
