@@ -54,8 +54,9 @@ def test_the_verified_range_is_android_6_to_17() -> None:
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_csv_has_the_flag_in_the_last_column(lang: str) -> None:
     rows = list(csv.reader(io.StringIO(render(mixed_fleet(), "csv", lang), newline="")))
-    assert rows[0][-1] == "android_newer_than_verified"
-    by_serial = {r[rows[0].index("serial")]: r[-1] for r in rows[1:]}
+    col = rows[0].index("android_newer_than_verified")
+    assert col == 38  # column 39 as published; later columns are appended after it (schema v1 is additive)
+    by_serial = {r[rows[0].index("serial")]: r[col] for r in rows[1:]}
     assert by_serial == {"NEWER0001": "true", "VERIFIED01": "false", "UNREAD0001": "", "OFFLINE001": ""}
 
 
