@@ -127,7 +127,8 @@ def management_of(snapshot: DeviceSnapshot, user_id: int) -> Management:
 
 def phone_management(snapshot: DeviceSnapshot) -> Management:
     """The phone as a whole: its device owner, else managed when any profile is, else unmanaged."""
-    ids = [u.id for u in snapshot.users] or [0]
+    # Every owner counts, also one of a user the user list missed (its kind unknown: managed).
+    ids = sorted({0} | {u.id for u in snapshot.users} | {o.user_id for o in snapshot.device_policy.owners})
     per_user = [management_of(snapshot, uid) for uid in ids]
     for role in (OwnerRole.DEVICE_OWNER, OwnerRole.PROFILE_OWNER):
         for m in per_user:
