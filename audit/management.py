@@ -125,10 +125,15 @@ def management_of(snapshot: DeviceSnapshot, user_id: int) -> Management:
     return Management(ManagedState.UNMANAGED)
 
 
+def user_ids_to_judge(snapshot: DeviceSnapshot) -> list[int]:
+    """The listed users plus every owner's user: an owner of a user the user list missed still
+    manages something on the phone (its kind unknown, so it counts as managed)."""
+    return sorted({0} | {u.id for u in snapshot.users} | {o.user_id for o in snapshot.device_policy.owners})
+
+
 def phone_management(snapshot: DeviceSnapshot) -> Management:
     """The phone as a whole: its device owner, else managed when any profile is, else unmanaged."""
-    ids = [u.id for u in snapshot.users] or [0]
-    per_user = [management_of(snapshot, uid) for uid in ids]
+    per_user = [management_of(snapshot, uid) for uid in user_ids_to_judge(snapshot)]
     for role in (OwnerRole.DEVICE_OWNER, OwnerRole.PROFILE_OWNER):
         for m in per_user:
             if m.state is ManagedState.MANAGED and m.role is role:

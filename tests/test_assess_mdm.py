@@ -89,3 +89,12 @@ def test_a_phone_that_was_not_read_is_not_counted() -> None:
     summary = summarize(rep)
     assert (summary.managed_phones, summary.unmanaged_phones, summary.management_unknown_phones) == (0, 0, 0)
     assert records(rep)[0]["phone_managed"] == ""
+
+
+def test_the_table_names_an_owner_of_a_user_the_user_list_missed() -> None:
+    from audit.report.table import management_lines
+
+    snap = snapshot("a14_workprofile")
+    snap = replace(snap, users=tuple(u for u in snap.users if u.id == 0), users_complete=False)
+    lines = management_lines(report(snap), "en")
+    assert len(lines) == 1 and "user 10 by Microsoft Intune" in " ".join(lines[0].split())

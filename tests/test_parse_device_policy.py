@@ -128,3 +128,12 @@ def test_every_prefix_of_a_dump_is_unknown_until_the_owners_end() -> None:
     for cut in range(0, end, 7):
         assert not parse_device_policy(text[:cut]).known
     assert parse_device_policy(text[: end + len("  Enabled Device Admins")]).known
+
+
+def test_an_owner_of_a_user_missing_from_the_user_list_still_makes_the_phone_managed() -> None:
+    from dataclasses import replace
+
+    snap = snapshot("a14_workprofile")
+    only_owner = replace(snap, users=tuple(u for u in snap.users if u.id == 0), users_complete=False)
+    assert phone_management(only_owner).state is ManagedState.MANAGED
+    assert phone_management(only_owner).vendor is Vendor.INTUNE

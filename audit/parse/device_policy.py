@@ -6,7 +6,7 @@ phone or profile is therefore "deny it in the MDM", and a POLICY_FIXED denial th
 
 The printer (AOSP ``DevicePolicyManagerService.dump`` -> ``Owners.dump``, since Android 13
 ``OwnersData.dump``; read in AOSP sources and decompiled OEM builds, see docs/collect-format.md)
-has kept one shape from Android 6 to 16::
+has kept one shape from Android 6 to 17::
 
     Current Device Policy Manager state:
       [Immutable state: ...]                     (Android 12+, before the owners)
@@ -16,6 +16,7 @@ has kept one shape from Android 6 to 16::
         package=<package>
         [canAccessDeviceIds=... | isOrganizationOwnedDevice=...]
         User ID: <n>                             (7+; Android 6 has a device owner on user 0 only)
+      [Is Device Managed: <bool>]                (17)
       [System Update Policy: ...]
       Profile Owner (User <n>): ␠
         admin=ComponentInfo{...}

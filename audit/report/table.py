@@ -28,7 +28,7 @@ from rich.text import Text
 
 from audit.android_versions import NEWEST_VERIFIED_RELEASE, NEWEST_VERIFIED_SDK, newer_than_verified
 from audit.apps import display_name
-from audit.management import ManagedState, management_of, phone_management
+from audit.management import ManagedState, management_of, phone_management, user_ids_to_judge
 from audit.messages import render as render_message
 from audit.report.labels import check_lang, device_reason, enum_label, header, human_time, text
 from audit.report.summary import FleetSummary, summarize
@@ -369,8 +369,11 @@ def management_lines(report: ScanReport, lang: str, width: int = WIDTH) -> list[
         model = _model(device)
         serial = terminal_text(device.serial) or "?"
         phone = f"{truncate(model, 30)} ({truncate(serial, 40)})" if model else truncate(serial, 40)
-        users = [u.id for u in snapshot.users] or [0]
-        managed = [(uid, m) for uid in users if (m := management_of(snapshot, uid)).state is ManagedState.MANAGED]
+        managed = [
+            (uid, m)
+            for uid in user_ids_to_judge(snapshot)
+            if (m := management_of(snapshot, uid)).state is ManagedState.MANAGED
+        ]
         if managed:
             described = "; ".join(
                 text(

@@ -3,7 +3,8 @@
 Shape per release (AOSP ``DevicePolicyManagerService.dump`` and ``Owners``/``OwnersData.dump``):
 Android 12+ starts with ``Immutable state:``; an owner block lists ``admin=ComponentInfo{...}``,
 ``name=`` (up to 12), ``package=``, ``canAccessDeviceIds=`` (11-12) or
-``isOrganizationOwnedDevice=`` (13+) and, for the device owner, ``User ID:`` (7+); the per-user
+``isOrganizationOwnedDevice=`` (13+) and, for the device owner, ``User ID:`` (7+); 17 adds a
+``Is Device Managed:`` line between the owner blocks; the per-user
 ``Enabled Device Admins (User N[, provisioningState: S]):`` blocks follow the owners.
 """
 
@@ -47,6 +48,11 @@ def dump(ctx: Context) -> None:
         lines += _owner_lines(sdk, device_owner, "Company MDM")
         if sdk >= 24:
             lines.append("    User ID: 0")
+        blank = True
+    if sdk >= 37:  # Android 17: OwnersData prints whether the device is managed (multi-user provisioning)
+        if blank:
+            lines.append("")
+        lines.append(f"  Is Device Managed: {'true' if device_owner else 'false'}")
         blank = True
     for user, component in profile_owners:
         if blank:
