@@ -225,7 +225,7 @@ def scan_command(
 
     The table fits the terminal (COLUMNS, else the terminal's width, else 120): phones worst
     first, each with its verdicts; under every finding its remediation (the `contact-audit fix`
-    command); phones not audited listed apart with the reason. Colours only on a terminal
+    command on a line of its own); phones not audited listed apart with the reason. Colours only on a terminal
     (never with NO_COLOR). Nothing in it is cut; CSV and JSON carry the same facts as data.
 
     Exit status: 0 all audited and nothing at or above --fail-on; 1 a verdict at or above it;
