@@ -314,3 +314,17 @@ def test_every_schema_key_and_csv_column_is_documented() -> None:
     assert missing == []
     header = render_csv(scan()).split("\r\n", 1)[0].split(",")
     assert sorted(set(header) - documented) == []
+
+
+def test_a_not_audited_phone_carries_its_reason_as_a_message() -> None:
+    from audit.results import DeviceResult, DeviceStatus, Message
+
+    dev = DeviceResult("SIMU0001", DeviceStatus.UNAUTHORIZED, "unauthorized: unlock the phone",
+                       reason=Message("device.hint.unauthorized"))
+    doc = json.loads(render_json(scan(dev, device("SIMX0001", verdict(0))), "de"))
+    assert validate(doc, schema()) == []
+    reason = doc["devices"][0]["reason"]
+    assert reason["key"] == "device.hint.unauthorized" and reason["params"] == {}
+    assert reason["text"].startswith("Telefon entsperren")
+    assert doc["devices"][0]["error"] == "unauthorized: unlock the phone"  # the English line stays
+    assert doc["devices"][1]["reason"] is None

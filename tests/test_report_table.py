@@ -15,6 +15,7 @@ from audit import messages
 from audit.messages import render as render_message
 from audit.report import render
 from audit.report.labels import enum_label, header
+from audit.report.labels import text as label
 from audit.report.table import GAP, render_table
 from audit.results import DeviceResult, DeviceStatus, Message, NumberClass, ScanReport, Severity, Upload, Verdict
 from audit.snapshot import DeviceInfo, PermissionStatus, UserKind
@@ -105,17 +106,22 @@ def test_nothing_key_is_cut_at_any_width(width: int, lang: str) -> None:
         column = squash(column_from(body, offset))
         everything = squash("".join(body))
         for v in dev.verdicts:
-            # finding and remediation, every word, in the finding column
+            # finding and remediation, every word, in the finding column; the command to run on a
+            # line of its own, whole (the sentence points to it)
             assert squash(render_message(v.finding, lang)) in column, (width, lang, v.user_id)
-            assert squash(render_message(v.remediation, lang)) in column, (width, lang, v.user_id)
+            remediation = render_message(v.remediation, lang)
+            if "`" in remediation:
+                before, command, after = remediation.split("`")
+                remediation = before + label("command_below", lang) + after
+                assert command in [line.strip() for line in body], (width, lang, command)
+            assert squash(remediation) in column, (width, lang, v.user_id)
             if v.counts.known:
                 biz, pers = enum_label(NumberClass.BUSINESS, lang), enum_label(NumberClass.PERSONAL, lang)
                 assert squash(f"{v.counts.business} {biz}") in everything
                 assert squash(f"{v.counts.personal} {pers}") in everything
                 assert re.search(rf"(^|\s){v.counts.third_party}(\s|$)", "\n".join(body), re.M)
-    if lang == "en":
-        assert "contact-audit fix -s 192.168.178.23:5555 --user 0 --package com.whatsapp" in " ".join(
-            " ".join(text.split()).split("\n"))
+    assert "contact-audit fix -s 192.168.178.23:5555 --user 0 --package com.whatsapp" in [
+        line.strip() for line in text.splitlines()]
 
 
 def test_wide_terminals_are_used_and_80_columns_stack() -> None:

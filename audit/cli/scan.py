@@ -233,10 +233,10 @@ def scan_command(
 ) -> None:
     """Audit all attached phones (or the named ones) concurrently and print the report.
 
-    The table fits the terminal (COLUMNS, else the terminal's width, else 120): phones worst
-    first, each with its verdicts; under every finding its remediation (the `contact-audit fix`
-    command); phones not audited listed apart with the reason. Colours only on a terminal
-    (never with NO_COLOR). Nothing in it is cut; CSV and JSON carry the same facts as data.
+    The table fits the terminal (COLUMNS, else the terminal's width, else 120) and cuts nothing:
+    phones worst first, each with its verdicts; under every finding its remediation, with the
+    `contact-audit fix` command on a line of its own; phones not audited apart, with the reason.
+    Colours only on a terminal (never with NO_COLOR).
 
     Records the scan in the history unless --no-history; a --history that cannot be used is
     refused before any phone is read, and one that fails after the scan costs a warning only.

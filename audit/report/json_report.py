@@ -81,6 +81,7 @@ def _device(device: DeviceResult, lang: str) -> Json:
         "serial": _s(device.serial),
         "status": device.status.value,
         "error": _s(device.error),
+        "reason": _message(device.reason, lang) if device.reason is not None else None,
         "duration_s": round(device.duration_s, 3),
         "info": _info(snapshot.info) if snapshot is not None else None,
         "problems": _notes(snapshot.problems) if snapshot is not None else [],

@@ -124,6 +124,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Rufnummern Dritter: unbekannt (das Adressbuch war nicht lesbar)",
     },
     "remediation": {"en": "Remediation: {text}", "de": "Maßnahme: {text}"},
+    "command_below": {"en": "the command below", "de": "den Befehl unten"},
     "facts_line": {
         "en": "User {user} ({kind}) · {app} · Contacts permission: {permission}",
         "de": "Benutzer {user} ({kind}) · {app} · Kontakte-Berechtigung: {permission}",

@@ -68,6 +68,7 @@ class _Row:
     facts_line: str  # user, app and permission as one labelled line, for the stacked layout
     finding: str
     remediation: str
+    commands: tuple[str, ...] = ()  # commands to run, printed whole on lines of their own
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ def _row(verdict: Verdict, lang: str) -> _Row:
         app = text("no_app", lang)
     else:
         app = terminal_text(verdict.app) or display_name(verdict.package)
+    remediation, commands = _split_commands(terminal_text(render_message(verdict.remediation, lang)), lang)
     c = verdict.counts
     if c.known:
         classes = ((NumberClass.BUSINESS, c.business), (NumberClass.PERSONAL, c.personal),
@@ -248,8 +250,19 @@ def _row(verdict: Verdict, lang: str) -> _Row:
         facts_line=text("facts_line", lang, user=verdict.user_id, kind=enum_label(verdict.user_kind, lang), app=app,
                         permission=enum_label(verdict.contacts_permission, lang)),
         finding=terminal_text(render_message(verdict.finding, lang)),
-        remediation=text("remediation", lang, text=terminal_text(render_message(verdict.remediation, lang))),
+        remediation=text("remediation", lang, text=remediation),
+        commands=commands,
     )
+
+
+def _split_commands(sentence: str, lang: str) -> tuple[str, tuple[str, ...]]:
+    """Take the `command` out of a remediation sentence, so the table can print it on a line of its
+    own that a person can copy whole (wrapped inside a column it would break across lines).
+    Only the plain case, one command in one pair of backticks, is taken out."""
+    if sentence.count("`") != 2:
+        return sentence, ()
+    before, command, after = sentence.split("`")
+    return before + text("command_below", lang) + after, (command,)
 
 
 def _cells(row: _Row, column: str) -> list[str]:
@@ -297,12 +310,13 @@ def _print_phones(console: Console, phones: list[_Phone], lang: str, width: int)
         heads.add_row(*(Text("-" * min(widths[c], RULE_MAX)) for c in WIDE_COLUMNS))
         console.print()
         console.print(heads)
+    sev = max(cell_len(enum_label(s, lang)) for s in Severity)
     for phone in phones:
         console.print()
         console.print(Text(phone.heading, style="bold"))
-        if widths is not None:
-            grid = _grid([widths[c] for c in WIDE_COLUMNS])
-            for row in phone.rows:
+        for row in phone.rows:
+            if widths is not None:
+                grid = _grid([widths[c] for c in WIDE_COLUMNS])
                 grid.add_row(
                     _severity(row.severity, lang),
                     Text(row.user),
@@ -311,12 +325,14 @@ def _print_phones(console: Console, phones: list[_Phone], lang: str, width: int)
                     Text("\n".join(row.numbers)),
                     _finding(row, stacked=False),
                 )
-        else:
-            sev = max(cell_len(enum_label(s, lang)) for s in Severity)
-            grid = _grid([sev, max(1, width - sev - GAP)])
-            for row in phone.rows:
+            else:
+                grid = _grid([sev, max(1, width - sev - GAP)])
                 grid.add_row(_severity(row.severity, lang), _finding(row, stacked=True))
-        console.print(grid)
+            console.print(grid)
+            for command in row.commands:
+                # Under the facts, or further left when that is what keeps it on one line.
+                indent = max(0, min(sev + GAP, width - cell_len(command)))
+                console.print(Text(" " * indent + command, style="bold cyan"))
 
 
 def _severity(severity: Severity, lang: str) -> Text:
