@@ -107,6 +107,7 @@ def test_phones_shows_each_phones_latest_state_worst_first(history_target: str) 
     sima = next(x for x in out.splitlines() if "SIMA0001" in x)
     assert DAY2 in sima and "it-desk-2" in sima and "Pixel 7" in sima
     assert "unknown (offline)" in out and "5 phone(s)" in err
+    assert run("history", "--history", history_target, "phones")[1] == out  # the option before the subcommand
     # the work profile row of SIMA0001 is the second line of its block, with the day-2 state
     block = out.splitlines()[2:4]
     assert "10 work_profile" in block[1] and "granted" in block[1] and " 1 " in block[1]
