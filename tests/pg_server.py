@@ -53,12 +53,15 @@ class PgServer:
     def __init__(self, bin_dir: Path, *, durable: bool = False) -> None:
         self.bin_dir = bin_dir
         self.durable = durable  # False (tests): fsync off; True (benchmarks): the server's defaults
-        self.dir = Path(tempfile.mkdtemp(prefix="contact-audit-pg-"))
+        root = os.geteuid() == 0
+        # as root the server runs as "nobody", who must be able to reach its directory: /tmp, not a
+        # private TMPDIR
+        self.dir = Path(tempfile.mkdtemp(prefix="contact-audit-pg-", dir="/tmp" if root and os.path.isdir("/tmp") else None))
         self.data = self.dir / "data"
         self.port = _free_port()
         self._run_as: dict[str, Any] = {}
         self._counter = 0
-        if os.geteuid() == 0:  # initdb and postgres refuse to run as root
+        if root:  # initdb and postgres refuse to run as root
             nobody = pwd.getpwnam("nobody")
             os.chown(self.dir, nobody.pw_uid, nobody.pw_gid)
             self._run_as = {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}

@@ -107,6 +107,7 @@ def test_phones_shows_each_phones_latest_state_worst_first(history_target: str) 
     sima = next(x for x in out.splitlines() if "SIMA0001" in x)
     assert DAY2 in sima and "it-desk-2" in sima and "Pixel 7" in sima
     assert "unknown (offline)" in out and "5 phone(s)" in err
+    assert run("history", "--history", history_target, "phones")[1] == out  # the option before the subcommand
     # the work profile row of SIMA0001 is the second line of its block, with the day-2 state
     block = out.splitlines()[2:4]
     assert "10 work_profile" in block[1] and "granted" in block[1] and " 1 " in block[1]
@@ -373,3 +374,16 @@ def test_diff_rules_a_phone_no_longer_audited_and_a_messenger_in_a_new_profile()
     assert [c.kind for c in changes][:2] == [REGRESSION, REGRESSION]
     assert any("WhatsApp in user 95 (clone) is new there (permission granted)" in c.text for c in changes)
     assert not compare(before, before)
+
+
+def test_an_old_json_history_directory_is_pointed_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.delenv("CONTACT_AUDIT_HISTORY", raising=False)
+    old = tmp_path / "contact-audit" / "history"
+    old.mkdir(parents=True)
+    (old / "20260501T100000Z-1.json").write_text(render_json(first_scan()), encoding="utf-8")
+    code, _, err = run("history")
+    assert code == 0 and f"contact-audit history import {old}" in err
+    code, _, err = run("history", "import", str(old))
+    assert code == 0 and "imported 1 scan(s) (5 phone audit(s))" in err
+    assert "scan-day1" in run("history")[1]
