@@ -58,12 +58,24 @@ def _matches(nsn: str, desc: Desc | None) -> bool:
     return pattern is not None and pattern.fullmatch(nsn) is not None
 
 
-class _Plan:
-    """One region's (or non-geographic calling code's) metadata, compiled once, and the per-length
-    type patterns only when a number of that length first needs them (a scan sees few regions and
-    few lengths; compiling every region's every pattern would cost more than it saves)."""
+def _any_of(types: tuple[tuple[frozenset[int], str], ...]) -> re.Pattern[str]:
+    """One pattern that fully matches a number iff some type's lengths and pattern accept it."""
+    alternatives = []
+    for lengths, pattern in types:
+        if not lengths:
+            alternatives.append(f"(?:{pattern})")
+            continue
+        sizes = sorted(n for n in lengths if n > 0)
+        if sizes:  # a type whose only length is -1 has no numbers at all
+            alternatives.append(f"(?:(?=(?:{'|'.join(f'.{{{n}}}' for n in sizes)})\\Z)(?:{pattern}))")
+    return re.compile("|".join(alternatives) if alternatives else "(?!)")
 
-    __slots__ = ("_by_length", "_types", "country_code", "general", "general_pattern", "idd", "lengths",
+
+class _Plan:
+    """One region's (or non-geographic calling code's) metadata, compiled once; the combined type
+    pattern only when a number of the region is first validated (a scan sees few regions)."""
+
+    __slots__ = ("_any_type", "_types", "country_code", "general", "general_pattern", "idd", "lengths",
                  "local_lengths", "national_prefix", "transform")
 
     def __init__(self, metadata: object) -> None:
@@ -89,7 +101,7 @@ class _Plan:
             for d in (get(name) for name in names)
             if d is not None and d.national_number_pattern
         )
-        self._by_length: dict[int, re.Pattern[str] | None] = {}
+        self._any_type: re.Pattern[str] | None = None
         idd = get("international_prefix")
         self.idd = re.compile(idd) if idd is not None else None
         national_prefix = get("national_prefix_for_parsing")
@@ -101,19 +113,18 @@ class _Plan:
     def valid_nsn(self, nsn: str) -> bool:
         """phonenumbers' _number_type_helper(nsn) != UNKNOWN: the general description and any type.
 
-        Which type matches does not matter for validity, so the types that allow this length are
-        tried as one alternation (a full match of ``(?:A)|(?:B)`` is a full match of A or of B;
-        the metadata's patterns have no anchors, back-references or inline flags).
+        Which type matches does not matter for validity, so all types are tried as one pattern,
+        compiled when the region first needs it: ``(?:(?=(?:.{6}|.{7})\\Z)(?:A))|(?:B)|...``, where
+        the lookahead is a type's possible lengths (none: any length). A full match of an
+        alternation is a full match of one alternative, and the metadata's patterns have no
+        anchors, back-references or inline flags that could make the combination differ.
         """
         if not _matches(nsn, self.general):
             return False
-        size = len(nsn)
-        try:
-            pattern = self._by_length[size]
-        except KeyError:
-            alternatives = [f"(?:{p})" for lengths, p in self._types if not lengths or size in lengths]
-            pattern = self._by_length[size] = re.compile("|".join(alternatives)) if alternatives else None
-        return pattern is not None and pattern.fullmatch(nsn) is not None
+        pattern = self._any_type
+        if pattern is None:
+            pattern = self._any_type = _any_of(self._types)
+        return pattern.fullmatch(nsn) is not None
 
     def whole(self, number: str) -> bool:
         """_match_national_number against the general description (no length check)."""
