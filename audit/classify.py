@@ -51,6 +51,17 @@ _LETTER = re.compile(r"[^\W\d_]")
 _PLUS = ("+", "\uff0b")  # ASCII and full-width plus
 
 
+def digest_key() -> bytes:
+    """This process's digest key, for worker processes of the same scan (audit/workers.py)."""
+    return _DIGEST_KEY
+
+
+def use_digest_key(key: bytes) -> None:
+    """Adopt the scanning process's key (a worker does, before its first number)."""
+    global _DIGEST_KEY
+    _DIGEST_KEY = bytes(key)
+
+
 def digest(number_key: str) -> bytes:
     """Keyed digest of a number for in-memory fleet de-duplication (not reversible, not stable across runs)."""
     return hashlib.blake2b(number_key.encode("utf-8"), key=_DIGEST_KEY, digest_size=16).digest()

@@ -16,7 +16,7 @@ phones run in another process (``contact-audit simulate``), so their work is not
 ``--baseline REV`` also runs the scan of the git revision REV (exported with ``git archive`` into
 a temporary directory) against the same phones, alternating with this tree's scan run by run,
 so that both sides see the same machine load; quote the ratio. ``--fleet N`` adds a scan of N
-such phones at once (every book distinct from the others) with ``--classify-workers`` 1, 2, 4
+such phones at once (every book distinct from the others) with ``--workers`` 0, 1, 2, 4
 (``--workers``) and reports wall time and tool CPU per worker count.
 
 The numbers are random digits in German and foreign number plans, written the ways people
@@ -158,7 +158,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--baseline", metavar="REV", help="also measure this git revision, side by side")
     ap.add_argument("--fleet", type=int, default=0, help="phones in the worker-scaling scan (0: skip it)")
-    ap.add_argument("--workers", default="1,2,4", help="classification workers to try in the fleet scan")
+    ap.add_argument("--workers", default="0,1,2,4", help="classification workers to try in the fleet scan")
     args = ap.parse_args()
 
     from audit.adb import AdbHost
@@ -200,7 +200,7 @@ def main() -> int:
                 variants: list[tuple[str, Path, list[str]]] = []
                 if args.baseline:
                     variants.append((f"baseline {args.baseline} (threads)", sides[0][1], []))
-                variants += [(f"--classify-workers {w}", ROOT, ["--classify-workers", w])
+                variants += [(f"--workers {w}", ROOT, ["--workers", w])
                              for w in args.workers.split(",")]
                 for _ in range(args.repeat):
                     for label, src, extra in variants:

@@ -6,6 +6,7 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -81,6 +82,7 @@ def run_scan(
     station: str | None,
     host: object | None = None,
     history: Path | None = None,
+    workers: int | None = None,
 ) -> int:
     """The scan command's body, shared with ``demo``. Returns the exit status."""
     from audit.adb import AdbHost
@@ -96,8 +98,9 @@ def run_scan(
         check_writable(output)  # before the scan: a typo must not cost a whole fleet's scan
     threshold_name = fail_on.value if fail_on is not None else policy.fail_on.value
     adb_host = host if isinstance(host, AdbHost) else AdbHost.connect(host_port)
-    options = ScanOptions(serials=tuple(serials), jobs=jobs, timeout=timeout,
-                          **({"station": station} if station else {}))
+    options = ScanOptions(serials=tuple(serials), jobs=jobs, timeout=timeout, workers=workers)
+    if station:
+        options = replace(options, station=station)
     stop = threading.Event()
     progress = _Progress(quiet)
     report = scan(adb_host, policy, options, progress, stop)
@@ -188,6 +191,12 @@ def scan_command(
                      help="Also keep the report (JSON, counts only) in this history directory."),
     ] = None,
     adb_port: AdbPort = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", envvar="CONTACT_AUDIT_WORKERS", min=0, max=64,
+                     help="Processes that parse and classify phones' address books, so a fleet uses every "
+                          "core (default: one per core when 2+ phones are scanned; 0: none)."),
+    ] = None,
 ) -> None:
     """Audit all attached phones (or the named ones) concurrently and print the report.
 
@@ -198,7 +207,7 @@ def scan_command(
     code = guard(lambda: run_scan(
         host_port=adb_port, serials=serial or [], policy_path=policy, fmt=fmt, output=output, jobs=jobs,
         timeout=timeout, fail_on=fail_on, lang=lang, excel=excel, explain=explain, quiet=quiet, station=station,
-        history=history,
+        history=history, workers=workers,
     ))
     raise typer.Exit(code)
 
