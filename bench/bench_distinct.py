@@ -1,7 +1,7 @@
 """Benchmark: the tool's own CPU and peak memory for address books whose numbers are all distinct.
 
 Run:  .venv/bin/python bench/bench_distinct.py [--contacts 20000] [--repeat 3] [--baseline main]
-                                              [--fleet 4] [--workers 1,2,4]
+                                              [--fleet 4] [--fleet-contacts 10000] [--workers 0,1,2,4]
 
 Why: bench_classify.py measures a fleet where numbers repeat across phones, which is where the
 per-scan memo pays; a real company phone's book is mostly numbers no other phone has, so every
@@ -16,8 +16,8 @@ phones run in another process (``contact-audit simulate``), so their work is not
 ``--baseline REV`` also runs the scan of the git revision REV (exported with ``git archive`` into
 a temporary directory) against the same phones, alternating with this tree's scan run by run,
 so that both sides see the same machine load; quote the ratio. ``--fleet N`` adds a scan of N
-such phones at once (every book distinct from the others) with ``--workers`` 0, 1, 2, 4
-(``--workers``) and reports wall time and tool CPU per worker count.
+phones with ``--fleet-contacts`` contacts each at once (every book distinct from the others)
+with ``--workers`` 0, 1, 2, 4 and reports wall time and tool CPU (workers included) per count.
 
 The numbers are random digits in German and foreign number plans, written the ways people
 type them (national, +49, 0049, with separators, a share invalid or too short, some with
@@ -158,6 +158,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--baseline", metavar="REV", help="also measure this git revision, side by side")
     ap.add_argument("--fleet", type=int, default=0, help="phones in the worker-scaling scan (0: skip it)")
+    ap.add_argument("--fleet-contacts", type=int, default=10000, help="contacts per phone of that fleet")
     ap.add_argument("--workers", default="0,1,2,4", help="classification workers to try in the fleet scan")
     args = ap.parse_args()
 
@@ -172,7 +173,8 @@ def main() -> int:
         paths = []
         for i, name in enumerate(names):
             path = Path(tmp) / f"{name}.toml"
-            path.write_text(profile(name, 0 if name == "empty" else args.contacts, 100 + i), encoding="utf-8")
+            size = 0 if name == "empty" else args.contacts if name == "distinct" else args.fleet_contacts
+            path.write_text(profile(name, size, 100 + i), encoding="utf-8")
             paths.append(str(path))
         sim = subprocess.Popen(
             [sys.executable, "-m", "audit", "simulate", "--adb-port", str(server.port), *paths],
@@ -228,7 +230,7 @@ def main() -> int:
         before, after = per_side[sides[0][0]], per_side[sides[1][0]]
         print(f"book CPU, baseline / this tree: {before / after:.1f}x")
     if fleet:
-        print(f"fleet: {args.fleet} phones x {args.contacts:,} distinct numbers, scanned at once")
+        print(f"fleet: {args.fleet} phones x {args.fleet_contacts:,} distinct numbers, scanned at once")
         for label, runs in fleet.items():
             wall = statistics.median(r.wall_s for r in runs)
             cpu = statistics.median(r.cpu_s for r in runs)

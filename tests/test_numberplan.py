@@ -246,3 +246,19 @@ def test_classifications_with_and_without_the_fast_path_are_identical(
     finally:
         numberplan.read = original
     assert fast == plain
+
+
+def _canonical_by_regex(raw: str) -> str:
+    """canonical() without its shortcut for plain ASCII rows: the meaning it must keep."""
+    import re
+
+    text = raw.split(",", 1)[0].split(";", 1)[0].strip()
+    if re.search(r"[^\W\d_]", text):
+        return text
+    return ("+" if text.startswith(("+", "\uff0b")) else "") + re.sub(r"[^\d]", "", text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(raw=st.one_of(written_numbers(), st.text(alphabet="0123456789+ -()/.#*,;xA\uff0b\u0660\u00a0\t", max_size=20)))
+def test_canonical_shortcut_keeps_the_meaning(raw: str) -> None:
+    assert canonical(raw) == _canonical_by_regex(raw)
