@@ -195,16 +195,14 @@ def _country_code(digits: str) -> tuple[int, str]:
 
 
 @cache
-def _candidates(country_code: int) -> tuple[tuple[str, re.Pattern[str] | None], ...]:
-    """The regions sharing a calling code that have metadata, in the library's order, with their
-    leading digits (None: the region is told by validating against it)."""
-    out = []
-    for region in COUNTRY_CODE_TO_REGION_CODE.get(country_code, ()):
-        metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
-        if metadata is not None:
-            leading = metadata.leading_digits
-            out.append((region, re.compile(leading) if leading is not None else None))
-    return tuple(out)
+def _leading_digits(region: str) -> tuple[bool, re.Pattern[str] | None]:
+    """(has metadata, leading digits or None) of one region sharing a calling code; read only
+    when a number gets that far down the list, as phonenumbers does (most numbers of +1 are US)."""
+    metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
+    if metadata is None:
+        return False, None
+    leading = metadata.leading_digits
+    return True, (re.compile(leading) if leading is not None else None)
 
 
 @cache
@@ -229,7 +227,10 @@ def _valid(country_code: int, nsn: str) -> bool:
     region: str | None = regions[0]
     if len(regions) > 1:  # region_code_for_number: the first whose leading digits (or types) fit
         region = None
-        for candidate, leading in _candidates(country_code):
+        for candidate in regions:
+            known, leading = _leading_digits(candidate)
+            if not known:
+                continue
             if leading is not None:
                 if leading.match(nsn):
                     region = candidate

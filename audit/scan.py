@@ -8,6 +8,7 @@ the CLI's business, so the core stays silent and testable.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import os
 import queue
@@ -15,7 +16,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
@@ -114,8 +115,9 @@ def assess_collection(
     from audit.parse import build_snapshot
 
     try:
-        snapshot = build_snapshot(serial, collection, packages)
-        result = audit_snapshot(snapshot, policy, cache)
+        with _cycle_collection_paused():
+            snapshot = build_snapshot(serial, collection, packages)
+            result = audit_snapshot(snapshot, policy, cache)
     except DeviceError as exc:
         return DeviceResult(serial, _status(exc.status), str(exc))
     except AuditError as exc:
@@ -123,6 +125,35 @@ def assess_collection(
     except Exception as exc:  # a bug must cost one phone, not the scan; no message: it could hold data
         return DeviceResult(serial, DeviceStatus.ERROR, _internal(exc))
     return _without_rows(result)
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a book is parsed and classified.
+
+    A 20,000-contact book allocates ~100,000 rows, strings and readings, none of them in a
+    reference cycle, so every collection the allocations trigger walks a growing heap and frees
+    nothing: about a fifth of the book's CPU. Reference counting still frees everything; the
+    collector resumes when the last thread doing this is done (counted, as threads overlap).
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def _internal(exc: Exception) -> str:
