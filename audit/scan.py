@@ -62,7 +62,7 @@ class ScanOptions:
     jobs: int | None = None  # default: number of phones, at most MAX_JOBS
     timeout: float = 60.0
     station: str = field(default_factory=socket.gethostname)
-    workers: int | None = None  # processes that parse and classify; None: one per core for 2+ phones
+    workers: int | None = None  # processes that parse and classify; None: see worker_count
 
 
 def collect_packages(policy: Policy) -> tuple[str, ...]:
@@ -177,17 +177,20 @@ def _status(value: str) -> DeviceStatus:
 
 
 def worker_count(requested: int | None, phones: int, jobs: int) -> int:
-    """Worker processes for a scan: as asked, else one per core when 2+ phones can use them.
+    """Worker processes for a scan: as asked, else one per core but one, on 3+ cores, for 2+ phones.
 
-    Never more than phones audited at once: a worker without a phone only costs memory. One phone
-    is audited in this process (handing it over would only add the copy to the worker).
+    The scanning process keeps a core for adb I/O, collection and the report; on a 2-core machine
+    one worker measured slower than none (docs/benchmarks.md: its start-up and the copy of each
+    collection cost more than the one free core gave back), so workers start only where two or
+    more cores are left for them. Never more than phones audited at once, and a single phone is
+    audited in this process (handing it over would only add the copy).
     """
     if requested is not None:
         return max(0, min(requested, jobs, phones))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if phones < 2 or cores < 2:
+    if phones < 2 or cores < 3:
         return 0
-    return min(cores, jobs, phones)
+    return min(cores - 1, jobs, phones)
 
 
 def worker_pool(requested: int | None, phones: int, jobs: int, policy: Policy) -> WorkerPool | None:

@@ -89,12 +89,14 @@ def test_worker_count(requested: int | None, phones: int, jobs: int, expected: i
     assert worker_count(requested, phones, jobs) == expected
 
 
-def test_worker_count_by_default_is_one_per_core_for_a_fleet(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_worker_count_by_default_leaves_one_core_to_the_scan(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
-    assert worker_count(None, 10, 16) == 4
-    assert worker_count(None, 3, 16) == 3
-    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0}, raising=False)
-    assert worker_count(None, 10, 16) == 0
+    assert worker_count(None, 10, 16) == 3
+    assert worker_count(None, 2, 16) == 2
+    assert worker_count(None, 10, 2) == 2
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert worker_count(None, 10, 16) == 0  # measured slower than none on 2 cores
+    assert worker_count(2, 10, 16) == 2  # unless asked for
 
 
 def test_phones_audited_by_a_worker_match_the_in_process_audit(start_fleet) -> None:  # type: ignore[no-untyped-def]

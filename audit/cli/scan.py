@@ -195,7 +195,7 @@ def scan_command(
         int | None,
         typer.Option("--workers", envvar="CONTACT_AUDIT_WORKERS", min=0, max=64,
                      help="Processes that parse and classify phones' address books, so a fleet uses every "
-                          "core (default: one per core when 2+ phones are scanned; 0: none)."),
+                          "core (default: one per core but one on 3+ cores, for 2+ phones; 0: none)."),
     ] = None,
 ) -> None:
     """Audit all attached phones (or the named ones) concurrently and print the report.
