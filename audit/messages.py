@@ -361,6 +361,14 @@ _BASE: dict[str, dict[str, str]] = {
         "en": "internal error ({kind}) while auditing this phone; please report it",
         "de": "interner Fehler ({kind}) bei der Prüfung dieses Telefons; bitte melden",
     },
+    "device.worker_late": {
+        "en": "no answer before the deadline (worker busy)",
+        "de": "keine Antwort vor Ablauf der Frist (Hilfsprozess ausgelastet)",
+    },
+    "device.worker_error": {
+        "en": "internal error ({kind}) in the worker process auditing this phone; please report it",
+        "de": "interner Fehler ({kind}) im Hilfsprozess, der dieses Telefon prüft; bitte melden",
+    },
 }
 
 # Variants: ".past" (the app read the address book before) and ".alt" (an alternative listed in

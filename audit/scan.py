@@ -8,13 +8,15 @@ the CLI's business, so the core stays silent and testable.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
+import os
 import queue
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
@@ -29,6 +31,8 @@ from audit.results import DeviceResult, DeviceStatus, Message, ScanReport
 if TYPE_CHECKING:
     from audit.classify import NumberCache
     from audit.policy import Policy
+    from audit.sections import Collection
+    from audit.workers import WorkerPool
 
 MAX_JOBS = 16
 GRACE_S = 5.0  # a worker past its deadline by this much is abandoned and reported as timed out
@@ -59,6 +63,7 @@ class ScanOptions:
     jobs: int | None = None  # default: number of phones, at most MAX_JOBS
     timeout: float = 60.0
     station: str = field(default_factory=socket.gethostname)
+    workers: int | None = None  # processes that parse and classify; None: see worker_count
 
 
 def collect_packages(policy: Policy) -> tuple[str, ...]:
@@ -77,43 +82,95 @@ def audit_one(
     timeout: float,
     cache: NumberCache | None = None,
     deadline: float | None = None,
+    workers: WorkerPool | None = None,
 ) -> DeviceResult:
-    """Collect, parse, classify and assess one phone. Never raises for anything a phone does."""
-    from audit.assess import audit_snapshot
-    from audit.parse import build_snapshot
+    """Collect, parse, classify and assess one phone. Never raises for anything a phone does.
 
+    With ``workers``, parsing and classification run in a worker process when one is ready
+    (audit/workers.py); otherwise, and always without workers, in this process.
+    """
     started = time.monotonic()
     if deadline is None:
         deadline = started + timeout
     try:
         packages = collect_packages(policy)
         collection = collect(host, serial, packages, deadline=deadline)
-        snapshot = build_snapshot(serial, collection, packages)
-        result = audit_snapshot(snapshot, policy, cache)
     except DeviceError as exc:
         return DeviceResult(serial, _status(exc.status), str(exc), duration_s=time.monotonic() - started,
                             reason=exc.reason)
     except AuditError as exc:
         return DeviceResult(serial, DeviceStatus.ERROR, str(exc), duration_s=time.monotonic() - started)
     except Exception as exc:  # a bug must cost one phone, not the scan; no message: it could hold data
-        reason = Message("device.internal_error", (("kind", type(exc).__name__),))
-        return DeviceResult(
-            serial,
-            DeviceStatus.ERROR,
-            render(reason, "en"),
-            duration_s=time.monotonic() - started,
-            reason=reason,
-        )
-    return _with_duration(result, time.monotonic() - started)
+        return replace(_internal(serial, exc), duration_s=time.monotonic() - started)
+    # a worker's answer is awaited as long as the pool would wait for this thread (deadline + grace)
+    result = workers.audit(serial, collection, packages, deadline + GRACE_S) if workers is not None else None
+    if result is None:
+        result = assess_collection(serial, collection, packages, policy, cache)
+    return replace(result, duration_s=time.monotonic() - started)
 
 
-def _with_duration(result: DeviceResult, seconds: float) -> DeviceResult:
-    """Stamp the duration and drop the raw address-book rows: once counted, the numbers,
-    e-mails and companies have no business staying in memory until the report is written."""
+def assess_collection(
+    serial: str, collection: Collection, packages: tuple[str, ...], policy: Policy, cache: NumberCache | None
+) -> DeviceResult:
+    """Parse, classify and assess what was collected (here or in a worker process); never raises."""
+    from audit.assess import audit_snapshot
+    from audit.parse import build_snapshot
+
+    try:
+        with _cycle_collection_paused():
+            snapshot = build_snapshot(serial, collection, packages)
+            result = audit_snapshot(snapshot, policy, cache)
+    except DeviceError as exc:
+        return DeviceResult(serial, _status(exc.status), str(exc), reason=exc.reason)
+    except AuditError as exc:
+        return DeviceResult(serial, DeviceStatus.ERROR, str(exc))
+    except Exception as exc:  # a bug must cost one phone, not the scan; no message: it could hold data
+        return _internal(serial, exc)
+    return _without_rows(result)
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a book is parsed and classified.
+
+    A 20,000-contact book allocates ~100,000 rows, strings and readings, none of them in a
+    reference cycle, so every collection the allocations trigger walks a growing heap and frees
+    nothing: about a fifth of the book's CPU. Reference counting still frees everything; the
+    collector resumes when the last thread doing this is done (counted, as threads overlap).
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def _internal(serial: str, exc: BaseException) -> DeviceResult:
+    """A bug costs this phone only; its reason names the exception's type, never its message."""
+    reason = Message("device.internal_error", (("kind", type(exc).__name__),))
+    return DeviceResult(serial, DeviceStatus.ERROR, render(reason, "en"), reason=reason)
+
+
+def _without_rows(result: DeviceResult) -> DeviceResult:
+    """Drop the raw address-book rows: once counted, the numbers, e-mails and companies have no
+    business staying in memory until the report is written (nor crossing a process boundary)."""
     snapshot = result.snapshot
     if snapshot is not None:
         snapshot = replace(snapshot, address_books=tuple(replace(b, rows=()) for b in snapshot.address_books))
-    return replace(result, duration_s=seconds, snapshot=snapshot)
+    return replace(result, snapshot=snapshot)
 
 
 def _status(value: str) -> DeviceStatus:
@@ -121,6 +178,32 @@ def _status(value: str) -> DeviceStatus:
         return DeviceStatus(value)
     except ValueError:
         return DeviceStatus.ERROR
+
+
+def worker_count(requested: int | None, phones: int, jobs: int) -> int:
+    """Worker processes for a scan: as asked, else one per core but one, on 3+ cores, for 2+ phones.
+
+    The scanning process keeps a core for adb I/O, collection and the report; on a 2-core machine
+    one worker measured slower than none (docs/benchmarks.md: its start-up and the copy of each
+    collection cost more than the one free core gave back), so workers start only where two or
+    more cores are left for them. Never more than phones audited at once, and a single phone is
+    audited in this process (handing it over would only add the copy).
+    """
+    if requested is not None:
+        return max(0, min(requested, jobs, phones))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if phones < 2 or cores < 3:
+        return 0
+    return min(cores - 1, jobs, phones)
+
+
+def worker_pool(requested: int | None, phones: int, jobs: int, policy: Policy) -> WorkerPool | None:
+    count = worker_count(requested, phones, jobs)
+    if count == 0:
+        return None
+    from audit.workers import WorkerPool
+
+    return WorkerPool(count, policy)
 
 
 def new_scan_id() -> str:
@@ -153,11 +236,13 @@ class AuditPool:
         jobs: int,
         grace: float = GRACE_S,
         audit: AuditFunction = audit_one,
+        workers: WorkerPool | None = None,
     ) -> None:
         from audit.classify import NumberCache
 
         self._host, self._policy, self._timeout, self._jobs = host, policy, timeout, jobs
         self._grace, self._audit = grace, audit
+        self._extra = {"workers": workers} if workers is not None else {}
         self._cache = NumberCache()  # one per pool: numbers repeated across phones are parsed once
         self._done: queue.Queue[tuple[int, DeviceResult]] = queue.Queue()
         self._running: dict[str, tuple[int, float]] = {}  # serial -> (run token, deadline)
@@ -184,7 +269,7 @@ class AuditPool:
 
     def _work(self, serial: str, token: int, deadline: float) -> None:
         result = self._audit(self._host, serial, self._policy, timeout=self._timeout, cache=self._cache,
-                             deadline=deadline)
+                             deadline=deadline, **self._extra)
         self._done.put((token, replace(result, serial=serial)))
 
     def wait(self, seconds: float) -> list[DeviceResult]:
@@ -248,7 +333,8 @@ def scan(
         observer.phone_finished(skipped)
 
     jobs = max(1, min(options.jobs or len(auditable) or 1, MAX_JOBS))
-    pool = AuditPool(host, policy, timeout=options.timeout, jobs=jobs)
+    workers = worker_pool(options.workers, len(auditable), jobs, policy)
+    pool = AuditPool(host, policy, timeout=options.timeout, jobs=jobs, workers=workers)
 
     def finish(result: DeviceResult) -> None:
         if result.serial not in results:
@@ -275,6 +361,9 @@ def scan(
         while len(pool) and time.monotonic() < end:
             for result in pool.wait(0.1):
                 finish(result)
+    finally:
+        if workers is not None:
+            workers.close()
 
     ordered = tuple(results[s] for s in targets if s in results)
     return ScanReport(

@@ -6,6 +6,7 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -89,6 +90,7 @@ def run_scan(
     host: object | None = None,
     history: str | None = None,
     record: bool = False,
+    workers: int | None = None,
 ) -> int:
     """The scan command's body, shared with ``demo``. Returns the exit status."""
     from audit.adb import AdbHost
@@ -110,8 +112,9 @@ def run_scan(
         recorder = open_recorder(history, quiet=quiet)
     threshold_name = fail_on.value if fail_on is not None else policy.fail_on.value
     adb_host = host if isinstance(host, AdbHost) else AdbHost.connect(host_port)
-    options = ScanOptions(serials=tuple(serials), jobs=jobs, timeout=timeout,
-                          **({"station": station} if station else {}))
+    options = ScanOptions(serials=tuple(serials), jobs=jobs, timeout=timeout, workers=workers)
+    if station:
+        options = replace(options, station=station)
     stop = threading.Event()
     progress = _Progress(quiet, lang.value)
     report = scan(adb_host, policy, options, progress, stop)
@@ -230,6 +233,12 @@ def scan_command(
         bool, typer.Option("--no-history", envvar="CONTACT_AUDIT_NO_HISTORY", help="Do not record the scan.")
     ] = False,
     adb_port: AdbPort = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", envvar="CONTACT_AUDIT_WORKERS", min=0, max=64,
+                     help="Processes that parse and classify phones' address books, so a fleet uses every "
+                          "core (default: one per core but one on 3+ cores, for 2+ phones; 0: none)."),
+    ] = None,
 ) -> None:
     """Audit all attached phones (or the named ones) concurrently and print the report.
 
@@ -248,7 +257,7 @@ def scan_command(
     code = guard(lambda: run_scan(
         host_port=adb_port, serials=serial or [], policy_path=policy, fmt=fmt, output=output, jobs=jobs,
         timeout=timeout, fail_on=fail_on, lang=lang, excel=excel, explain=explain, quiet=quiet, station=station,
-        history=history, record=not no_history,
+        history=history, record=not no_history, workers=workers,
     ))
     raise typer.Exit(code)
 
