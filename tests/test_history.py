@@ -387,3 +387,19 @@ def test_an_old_json_history_directory_is_pointed_out(tmp_path: Path, monkeypatc
     code, _, err = run("history", "import", str(old))
     assert code == 0 and "imported 1 scan(s) (5 phone audit(s))" in err
     assert "scan-day1" in run("history")[1]
+
+
+def test_export_html_is_the_dpo_report_of_the_latest_state(history_target: str, tmp_path: Path) -> None:
+    """Issue 11: the HTML report can be rendered from the history: a page per phone as its last
+    audit found it, escaped like a scan's page."""
+    recorded(history_target, first_scan(), second_scan()).close()
+    out = tmp_path / "fleet.html"
+    code, _, err = run("history", "export", "--history", history_target, "-f", "html", "-o", str(out), "--lang", "de")
+    assert code == 0, err
+    page = out.read_text(encoding="utf-8")
+    assert page.count('<section class="phone') == 5
+    for serial in ("SIMA0001", "SIMB0002", "SIMC0003", "SIMD0004", "SIME0005"):
+        assert serial in page
+    assert "<script" not in page
+    assert 'lang="de"' in page
+    assert "it-desk-2" in page

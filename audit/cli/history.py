@@ -221,20 +221,22 @@ def diff_command(ctx: typer.Context, history: HistoryOpt = None, since: SinceOpt
 def export_command(
     ctx: typer.Context,
     history: HistoryOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="csv|json",
-                                     help="csv: schema v1 rows (as `scan -f csv`); json: one document.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="csv|json|html",
+                                     help="csv: schema v1 rows (as `scan -f csv`); json: one document; "
+                                          "html: the report page for the data-protection officer.")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write it to this file (atomically).")] = None,
     lang: LangOpt = Lang.en,
     excel: Annotated[bool, typer.Option("--excel", help="CSV for German Excel: BOM and ';'.")] = False,
 ) -> None:
-    """The latest state of every phone as CSV (schema v1, each phone's rows from its last scan) or JSON."""
-    from audit.history.views import export_csv, export_json
+    """The latest state of every phone as CSV (schema v1, each phone's rows from its last scan), JSON
+    or the HTML report (one page per phone, as `scan -f html`)."""
+    from audit.history.views import export_csv, export_json, latest_report
     from audit.report.output import write_atomic
     from audit.scan import utc_now
 
     def body() -> int:
-        if fmt not in ("csv", "json"):
-            raise UsageError(f"--format must be csv or json, not '{fmt[:20]}'")
+        if fmt not in ("csv", "json", "html"):
+            raise UsageError(f"--format must be csv, json or html, not '{one_line(fmt)[:20]}'")
         if excel and fmt != "csv":
             raise UsageError("--excel goes with --format csv only")
         if output is not None:
@@ -249,7 +251,15 @@ def export_command(
         else:
             with store:
                 state = store.latest()
-        text = export_csv(state, lang.value, excel=excel) if fmt == "csv" else export_json(state, lang.value, utc_now())
+        if fmt == "html":
+            from audit import __version__
+            from audit.report.html_report import render_html
+
+            text = render_html(latest_report(state, utc_now(), __version__), lang.value)
+        elif fmt == "csv":
+            text = export_csv(state, lang.value, excel=excel)
+        else:
+            text = export_json(state, lang.value, utc_now())
         if output is not None:
             write_atomic(output, text, bom=excel)
             err.print(f"{len(state.phones)} phone(s) written to {escape(str(output))}")

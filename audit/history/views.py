@@ -16,6 +16,7 @@ from typing import Any
 
 from audit.history.rows import AppRow, AuditRow, LatestState, PhoneAudit
 from audit.history.store import ScanLine
+from audit.results import ScanReport
 from audit.textsafe import clean, json_safe
 
 _DISPLAY_RANK = {"critical": 6, "high": 5, "unknown": 4, "medium": 3, "low": 2, "ok": 1}
@@ -290,6 +291,30 @@ def export_document(state: LatestState, lang: str, generated_at: str) -> dict[st
         })
     return {"schema_version": EXPORT_SCHEMA_VERSION, "kind": "contact-audit history: latest state",
             "generated_at": generated_at, "lang": lang, "phones": phones}
+
+
+def latest_report(state: LatestState, generated_at: str, tool_version: str) -> ScanReport:
+    """The latest state as one fleet ``ScanReport``, so every report format (the HTML page for
+    the data-protection officer among them) can show it. Each phone is as its last audit found
+    it; the page's time is when it was made, its station and policy those of the audits when
+    they all agree, else a list (a count past three; no policy hash then)."""
+    reports = state.reports()
+
+    def agreed(values: list[str | None]) -> str | None:
+        distinct = list(dict.fromkeys(v for v in values if v))
+        if len(distinct) <= 1:
+            return distinct[0] if distinct else None
+        return ", ".join(distinct) if len(distinct) <= 3 else f"{len(distinct)} different"
+
+    return ScanReport(
+        scan_id="history-latest",
+        scanned_at=generated_at,
+        station=agreed([r.station for r in reports]) or "-",
+        tool_version=tool_version,
+        policy_name=agreed([r.policy_name for r in reports]),
+        policy_hash=(hashes[0] if len(hashes := list(dict.fromkeys(r.policy_hash for r in reports))) == 1 else None),
+        devices=tuple(d for r in reports for d in r.devices),
+    )
 
 
 def export_json(state: LatestState, lang: str, generated_at: str) -> str:
