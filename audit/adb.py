@@ -222,6 +222,9 @@ class AdbHost:
     def __init__(self, port: int, socket_timeout: float = 10.0) -> None:
         self.port = port
         self._socket_timeout = socket_timeout
+        # True when connect() found no server and started one: ours to restart if it dies (the
+        # station does), and worth a word to the user (it keeps running in the background).
+        self.started_server = False
 
     @classmethod
     def connect(cls, port: int | None = None, *, start: bool = True) -> AdbHost:
@@ -233,6 +236,9 @@ class AdbHost:
             if not start:
                 raise AdbUnavailable(f"no adb server is running on port {resolved}") from None
             start_server(resolved)
+            host = cls(resolved)
+            host.started_server = True
+            return host
         except OSError as exc:  # there, but not accepting: wait for it, never start a second one
             raise AdbUnavailable(f"the adb server on port {resolved} does not accept connections: {exc}") from None
         return cls(resolved)

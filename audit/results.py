@@ -62,6 +62,10 @@ class DeviceStatus(str, Enum):
     NO_PERMISSIONS = "no_permissions"
     TIMEOUT = "timeout"
     ERROR = "error"
+    # Appended (schema v1 is additive): a phone the scan was stopped before it finished (Ctrl-C,
+    # SIGTERM), and a serial the adb server does not list at all.
+    INTERRUPTED = "interrupted"
+    NOT_ATTACHED = "not_attached"
 
 
 class NumberClass(str, Enum):

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 MAX_JOBS = 16
 GRACE_S = 5.0  # a worker past its deadline by this much is abandoned and reported as timed out
+STOP_GRACE_S = 2.0  # after a stop (Ctrl-C, SIGTERM), phones in flight get this long to finish
+INTERRUPTED_RUNNING = "the scan was stopped (Ctrl-C or SIGTERM) before this phone finished"
+INTERRUPTED_WAITING = "the scan was stopped (Ctrl-C or SIGTERM) before this phone was started"
 
 
 class ProgressObserver(Protocol):
@@ -101,6 +104,11 @@ def audit_one(
             duration_s=time.monotonic() - started,
         )
     return _with_duration(result, time.monotonic() - started)
+
+
+def not_attached_reason(port: int) -> str:
+    """Why a named serial was not audited: the server does not list it (a typo, or unplugged)."""
+    return f"not attached to the adb server on port {port}; `contact-audit devices` lists the phones it sees"
 
 
 def _with_duration(result: DeviceResult, seconds: float) -> DeviceResult:
@@ -183,6 +191,16 @@ class AuditPool:
                              deadline=deadline)
         self._done.put((token, replace(result, serial=serial)))
 
+    def abandon(self, reason: str) -> list[DeviceResult]:
+        """Give up every phone still running (the scan or station was stopped): each becomes an
+        ``interrupted`` result, never silently dropped; a late result of theirs is ignored."""
+        now = time.monotonic()
+        out = [DeviceResult(serial, DeviceStatus.INTERRUPTED, reason,
+                            duration_s=max(0.0, self._timeout - (deadline - now)))
+               for serial, (_, deadline) in self._running.items()]
+        self._running.clear()
+        return out
+
     def wait(self, seconds: float) -> list[DeviceResult]:
         """Results that arrive within ``seconds`` (or are there already), plus phones past their deadline."""
         arrived: list[tuple[int, DeviceResult]] = []
@@ -211,11 +229,14 @@ def scan(
     options: ScanOptions,
     observer: ProgressObserver | None = None,
     stop: threading.Event | None = None,
+    *,
+    stop_grace: float = STOP_GRACE_S,
 ) -> ScanReport:
     """Audit the attached (or named) phones concurrently and return the whole report.
 
-    ``stop`` (set on Ctrl-C by the CLI) prevents new phones from starting; phones already
-    running get until their deadline, and the report holds every phone that finished.
+    ``stop`` (set by the CLI on Ctrl-C or SIGTERM; a KeyboardInterrupt does the same) ends the
+    scan: no new phone starts, phones in flight get ``stop_grace`` seconds to finish, and every
+    phone that did not finish is reported with status ``interrupted`` (docs/report-schema.md).
     """
     observer = observer or NullObserver()
     stop = stop or threading.Event()
@@ -232,7 +253,7 @@ def scan(
     for serial in targets:
         device = by_serial.get(serial)
         if device is None:
-            results[serial] = DeviceResult(serial, DeviceStatus.OFFLINE, "not attached to this adb server")
+            results[serial] = DeviceResult(serial, DeviceStatus.NOT_ATTACHED, not_attached_reason(host.port))
         elif device.status is not None:
             results[serial] = DeviceResult(serial, device.status, f"{device.state}: {device.hint}")
         else:
@@ -249,25 +270,28 @@ def scan(
             observer.phone_finished(result)
 
     pending = list(auditable)
-    interrupted = False
     try:
-        while pending or len(pool):
-            while pending and not pool.full and not stop.is_set():
+        while (pending or len(pool)) and not stop.is_set():
+            while pending and not pool.full:
                 serial = pending.pop(0)
                 pool.start(serial)
                 observer.phone_started(serial)
-            if stop.is_set() and pending:
-                interrupted = True
-                pending.clear()
             for result in pool.wait(0.1):
                 finish(result)
-    except KeyboardInterrupt:
-        interrupted = True
+    except KeyboardInterrupt:  # no signal handler of the caller's: Ctrl-C arrives as an exception
         stop.set()
-        end = time.monotonic() + 2.0
+    interrupted = stop.is_set() and bool(pending or len(pool))
+    if interrupted:
+        # Phones in flight get a moment to finish; every phone that did not is a row of its
+        # own (status interrupted), so a stopped scan never drops a phone silently.
+        end = time.monotonic() + stop_grace
         while len(pool) and time.monotonic() < end:
             for result in pool.wait(0.1):
                 finish(result)
+        for result in pool.abandon(INTERRUPTED_RUNNING):
+            finish(result)
+        for serial in pending:
+            finish(DeviceResult(serial, DeviceStatus.INTERRUPTED, INTERRUPTED_WAITING))
 
     ordered = tuple(results[s] for s in targets if s in results)
     return ScanReport(
@@ -278,5 +302,5 @@ def scan(
         policy_name=policy.name,
         policy_hash=policy.sha256,
         devices=ordered,
-        interrupted=interrupted or stop.is_set(),
+        interrupted=interrupted,
     )

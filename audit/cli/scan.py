@@ -25,6 +25,7 @@ from audit.cli.common import (
     err,
     guard,
 )
+from audit.cli.interrupt import stop_on_signals
 from audit.errors import UsageError
 
 
@@ -64,6 +65,9 @@ class _Progress:
                       f"{escape(clean(result.error or ''))}")
 
 
+STOPPING = "stopping: phones still running get up to 2 s, then are reported as interrupted"  # scan.STOP_GRACE_S
+
+
 def run_scan(
     *,
     host_port: int | None,
@@ -81,6 +85,7 @@ def run_scan(
     station: str | None,
     host: object | None = None,
     history: Path | None = None,
+    stop: threading.Event | None = None,
 ) -> int:
     """The scan command's body, shared with ``demo``. Returns the exit status."""
     from audit.adb import AdbHost
@@ -98,14 +103,14 @@ def run_scan(
     adb_host = host if isinstance(host, AdbHost) else AdbHost.connect(host_port)
     options = ScanOptions(serials=tuple(serials), jobs=jobs, timeout=timeout,
                           **({"station": station} if station else {}))
-    stop = threading.Event()
+    stop = stop or threading.Event()
     progress = _Progress(quiet)
     report = scan(adb_host, policy, options, progress, stop)
     if not report.devices and not quiet:
         err.print("[yellow]no phone is attached to this adb server: nothing was audited[/yellow] "
                   "(plug one in with USB debugging on, or `adb connect HOST:PORT`)")
     if report.interrupted:
-        err.print("[yellow]interrupted: the report holds the phones that finished[/yellow]")
+        err.print("[yellow]interrupted: phones that did not finish are in the report as 'interrupted'[/yellow]")
     text = render(report, fmt.value, lang=lang.value, excel=excel)
     if history is not None:
         from audit.history import record
@@ -195,11 +200,13 @@ def scan_command(
     2 usage or policy error; 3 some phone could not be audited (or none was attached) and nothing
     reached the threshold.
     """
-    code = guard(lambda: run_scan(
-        host_port=adb_port, serials=serial or [], policy_path=policy, fmt=fmt, output=output, jobs=jobs,
-        timeout=timeout, fail_on=fail_on, lang=lang, excel=excel, explain=explain, quiet=quiet, station=station,
-        history=history,
-    ))
+    stop = threading.Event()
+    with stop_on_signals(stop, STOPPING):
+        code = guard(lambda: run_scan(
+            host_port=adb_port, serials=serial or [], policy_path=policy, fmt=fmt, output=output, jobs=jobs,
+            timeout=timeout, fail_on=fail_on, lang=lang, excel=excel, explain=explain, quiet=quiet, station=station,
+            history=history, stop=stop,
+        ))
     raise typer.Exit(code)
 
 
@@ -219,8 +226,11 @@ def demo(
     """
     from audit.demo import run_demo
 
-    code = guard(lambda: run_demo(lambda host, policy_path: run_scan(
-        host_port=None, serials=[], policy_path=policy_path, fmt=fmt, output=None, jobs=None, timeout=timeout,
-        fail_on=FailOn.never, lang=lang, excel=False, explain=False, quiet=False, station="demo", host=host,
-    ), err))
+    stop = threading.Event()
+    with stop_on_signals(stop, STOPPING):
+        code = guard(lambda: run_demo(lambda host, policy_path: run_scan(
+            host_port=None, serials=[], policy_path=policy_path, fmt=fmt, output=None, jobs=None, timeout=timeout,
+            fail_on=FailOn.never, lang=lang, excel=False, explain=False, quiet=False, station="demo", host=host,
+            stop=stop,
+        ), err))
     raise typer.Exit(code)

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from audit.cli.common import EXIT_OK, AdbPort, HistoryOpt, Lang, LangOpt, PolicyOpt, TimeoutOpt, app, err, guard
+from audit.cli.interrupt import stop_on_signals
 
 
 @app.command()
@@ -23,13 +24,15 @@ def station(
     timeout: TimeoutOpt = 60.0,
     adb_port: AdbPort = None,
 ) -> None:
-    """Plug-and-audit: audit every phone as it is plugged in, until Ctrl-C.
+    """Plug-and-audit: audit every phone as it is plugged in, until Ctrl-C or SIGTERM.
 
     Prints one line per phone on stdout when its audit finishes (replug a phone to audit it
     again), and records each phone's report in the history (JSON, counts only) unless
     --no-history. Phones that cannot be audited get one line with the hint, once per state.
+    When the adb server dies the station says so and restarts it if it started it itself (else
+    waits for it); phones that stay attached are not audited again. On Ctrl-C, phones still
+    running are listed as interrupted; a second Ctrl-C quits at once.
     """
-    import signal
     import socket as _socket
     from datetime import datetime
 
@@ -53,7 +56,7 @@ def station(
 
         def line(result: DeviceResult) -> None:
             # Record first, then announce: once a line is on screen its history entry exists.
-            if folder is not None and result.status is not DeviceStatus.UNAUTHORIZED:
+            if folder is not None and result.status not in (DeviceStatus.UNAUTHORIZED, DeviceStatus.INTERRUPTED):
                 record(ScanReport(new_scan_id(), utc_now(), station_name, version, pol.name, pol.sha256, (result,)), folder)
             counts["phones"] += 1
             when = datetime.now().strftime("%H:%M:%S")
@@ -67,18 +70,14 @@ def station(
             else:
                 typer.echo(f"{when}  {serial}: not audited ({result.status.value}): {clean(result.error or '', 300)}")
 
-        def on_signal(signum: int, frame: object) -> None:
-            stop.set()
-
-        previous = signal.signal(signal.SIGTERM, on_signal)
+        if host.started_server:
+            err.print(f"[dim]started an adb server on port {host.port}; it keeps running after the station "
+                      "(`adb kill-server` stops it)[/dim]")
         err.print("station ready: plug in phones (USB debugging on); Ctrl-C to stop")
-        try:
+        with stop_on_signals(stop, "stopping: phones still running get up to 2 s, then are reported as interrupted"):
             run_station(host, pol, line, stop, timeout=timeout,
-                        on_started=lambda s: err.print(f"[dim]auditing {escape(clean(s))}...[/dim]"))
-        except KeyboardInterrupt:
-            stop.set()
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+                        on_started=lambda s: err.print(f"[dim]auditing {escape(clean(s))}...[/dim]"),
+                        on_notice=lambda text: err.print(f"[yellow]station: {escape(text)}[/yellow]"))
         where = f"; history: {folder}" if folder is not None else ""
         err.print(f"station stopped: {counts['audited']} audit(s) done, {counts['phones']} result(s){escape(where)}")
         return EXIT_OK

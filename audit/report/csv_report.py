@@ -58,6 +58,7 @@ COLUMNS: tuple[str, ...] = (
     "remediation",
     "alternatives",
     "android_newer_than_verified",
+    "scan_interrupted",
 )
 
 LIST_SEPARATOR = "|"
@@ -134,6 +135,7 @@ def _scan_cells(report: ScanReport) -> dict[str, str]:
         "scan_id": report.scan_id,
         "scanned_at": report.scanned_at,
         "station": report.station,
+        "scan_interrupted": _bool(report.interrupted),
     }
 
 

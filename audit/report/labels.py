@@ -37,6 +37,8 @@ ENUMS: dict[Enum, dict[str, str]] = {
     DeviceStatus.NO_PERMISSIONS: {"en": "no permissions", "de": "keine Berechtigung"},
     DeviceStatus.TIMEOUT: {"en": "timeout", "de": "Zeitüberschreitung"},
     DeviceStatus.ERROR: {"en": "error", "de": "Fehler"},
+    DeviceStatus.INTERRUPTED: {"en": "interrupted", "de": "abgebrochen"},
+    DeviceStatus.NOT_ATTACHED: {"en": "not attached", "de": "nicht angeschlossen"},
     UserKind.OWNER: {"en": "owner", "de": "Hauptnutzer"},
     UserKind.WORK_PROFILE: {"en": "work profile", "de": "Arbeitsprofil"},
     UserKind.SECURE_FOLDER: {"en": "secure folder", "de": "Sicherer Ordner"},
