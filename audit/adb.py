@@ -32,10 +32,32 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import adbutils
-
 from audit.errors import AdbUnavailable, DeviceError
 from audit.results import DeviceStatus
+
+PORT_VARIABLE = "ANDROID_ADB_SERVER_PORT"
+
+
+def port_from_environment() -> int | None:
+    """ANDROID_ADB_SERVER_PORT as a port number, None when unset; one clear error when it is not one."""
+    env = os.environ.get(PORT_VARIABLE, "").strip()
+    if not env:
+        return None
+    try:
+        port = int(env)
+    except ValueError:
+        raise AdbUnavailable(f"{PORT_VARIABLE} is not a port number: {env[:20]!r} "
+                             "(set it to a port from 1 to 65535, or unset it)") from None
+    if 0 < port < 65536:
+        return port
+    raise AdbUnavailable(f"{PORT_VARIABLE} is out of range: {port} (set it to a port from 1 to 65535, or unset it)")
+
+
+# Checked before adbutils is imported: adbutils parses the variable at import time and fails
+# with a bare ValueError, which would reach the user as an internal error.
+port_from_environment()
+
+import adbutils  # noqa: E402
 
 DEFAULT_PORT = 5037
 # A whole collection is a few MB even for 20,000 contacts; past this a phone is broken or hostile.
@@ -46,6 +68,11 @@ _HINTS = {
     DeviceStatus.OFFLINE: "replug the cable or reconnect (adb connect); restart USB debugging on the phone",
     DeviceStatus.ERROR: "the phone is in a state that cannot be audited (e.g. recovery, bootloader, sideload)",
 }
+
+
+def not_attached_reason(port: int) -> str:
+    """Why a serial could not be read: the server does not list it (a typo, or unplugged)."""
+    return f"not attached to the adb server on port {port}; `contact-audit devices` lists the phones it sees"
 
 
 def state_hint(status: DeviceStatus | None) -> str:
@@ -67,21 +94,22 @@ class AttachedDevice:
     def hint(self) -> str:
         return state_hint(self.status)
 
+    @property
+    def reason(self) -> str:
+        """Why this phone cannot be audited, for a report's ``device_error``: the hint, after the
+        adb state only where the state says more than the status already does (``no permissions
+        (user in plugdev group...)``, ``recovery``), never "unauthorized: unauthorized: ..."."""
+        if self.status is not None and self.state.replace(" ", "_") == self.status.value:
+            return self.hint
+        return f"{self.state}: {self.hint}"
+
 
 def resolve_port(explicit: int | None) -> int:
     """--adb-port, else ANDROID_ADB_SERVER_PORT, else adb's default 5037."""
     if explicit is not None:
         return explicit
-    env = os.environ.get("ANDROID_ADB_SERVER_PORT", "").strip()
-    if env:
-        try:
-            port = int(env)
-        except ValueError:
-            raise AdbUnavailable(f"ANDROID_ADB_SERVER_PORT is not a port number: {env[:20]!r}") from None
-        if 0 < port < 65536:
-            return port
-        raise AdbUnavailable(f"ANDROID_ADB_SERVER_PORT is out of range: {port}")
-    return DEFAULT_PORT
+    from_env = port_from_environment()
+    return DEFAULT_PORT if from_env is None else from_env
 
 
 DIAL_WAIT_S = 10.0  # how long a server that does not accept yet (busy, backlog full) is waited for
@@ -290,6 +318,9 @@ class AdbHost:
                 if status != b"OKAY":
                     length = int(_recv_exact(sock, 4, deadline), 16) if status == b"FAIL" else 0
                     reason = _recv_exact(sock, min(length, 4096), deadline).decode("utf-8", "replace") if length else ""
+                    if request.startswith("host:transport:") and "not found" in reason:
+                        raise DeviceError(DeviceStatus.NOT_ATTACHED.value,
+                                          f"phone '{serial}' is {not_attached_reason(self.port)}")
                     raise _wrap(OSError(reason or f"unexpected answer {status!r}"), deadline, service.split(":")[0])
             return sock
         except BaseException:
@@ -366,11 +397,11 @@ def _wrap(exc: BaseException, deadline: float, what: str) -> DeviceError:
     if time.monotonic() >= deadline or isinstance(exc, (TimeoutError, adbutils.errors.AdbTimeout)):
         return DeadlineExceeded()
     if "unauthorized" in low:
-        return DeviceError(DeviceStatus.UNAUTHORIZED.value, "unauthorized: " + state_hint(DeviceStatus.UNAUTHORIZED))
+        return DeviceError(DeviceStatus.UNAUTHORIZED.value, state_hint(DeviceStatus.UNAUTHORIZED))
     if "offline" in low:
-        return DeviceError(DeviceStatus.OFFLINE.value, "offline: " + state_hint(DeviceStatus.OFFLINE))
+        return DeviceError(DeviceStatus.OFFLINE.value, state_hint(DeviceStatus.OFFLINE))
     if "no permissions" in low:
-        return DeviceError(DeviceStatus.NO_PERMISSIONS.value, "no permissions: " + state_hint(DeviceStatus.NO_PERMISSIONS))
+        return DeviceError(DeviceStatus.NO_PERMISSIONS.value, state_hint(DeviceStatus.NO_PERMISSIONS))
     if "not found" in low:
         return DeviceError(DeviceStatus.OFFLINE.value, "the phone is gone (unplugged or disconnected)")
     return DeviceError(DeviceStatus.ERROR.value, f"{what} failed: {text}")
@@ -397,3 +428,29 @@ def _size(n: int) -> str:
 
 def bundled_adb() -> Path:
     return Path(adbutils.adb_path())
+
+
+def phone_models(host: AdbHost, serials: list[str], timeout: float = 5.0) -> dict[str, str]:
+    """``ro.product.model`` of each phone, read concurrently (one shell each), as the phone spells
+    it (``SM-A546B``; ``adb devices -l`` turns every other character into ``_``). A phone that does
+    not answer within ``timeout`` is left out; the caller falls back to adb's spelling."""
+    import threading
+
+    found: dict[str, str] = {}
+    deadline = time.monotonic() + timeout
+
+    def read(serial: str) -> None:
+        try:
+            text = host.shell_bytes(serial, "getprop ro.product.model", deadline, limit=4096)
+        except DeviceError:
+            return
+        model = text.decode("utf-8", "replace").strip()
+        if model:
+            found[serial] = model
+
+    threads = [threading.Thread(target=read, args=(s,), daemon=True) for s in serials]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(deadline - time.monotonic(), 0) + 1)
+    return dict(found)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from audit import __version__
-from audit.adb import AdbHost, AttachedDevice
+from audit.adb import AdbHost, AttachedDevice, not_attached_reason
 from audit.collect import collect
 from audit.errors import AuditError, DeviceError
 from audit.results import DeviceResult, DeviceStatus, ScanReport
@@ -104,11 +104,6 @@ def audit_one(
             duration_s=time.monotonic() - started,
         )
     return _with_duration(result, time.monotonic() - started)
-
-
-def not_attached_reason(port: int) -> str:
-    """Why a named serial was not audited: the server does not list it (a typo, or unplugged)."""
-    return f"not attached to the adb server on port {port}; `contact-audit devices` lists the phones it sees"
 
 
 def _with_duration(result: DeviceResult, seconds: float) -> DeviceResult:
@@ -255,7 +250,7 @@ def scan(
         if device is None:
             results[serial] = DeviceResult(serial, DeviceStatus.NOT_ATTACHED, not_attached_reason(host.port))
         elif device.status is not None:
-            results[serial] = DeviceResult(serial, device.status, f"{device.state}: {device.hint}")
+            results[serial] = DeviceResult(serial, device.status, device.reason)
         else:
             auditable.append(serial)
     for skipped in results.values():

@@ -135,4 +135,4 @@ def _plug(
                 on_started(device.serial)
         elif reported_state.get(device.serial) != device.state and device.serial not in pool:
             reported_state[device.serial] = device.state
-            on_result(DeviceResult(device.serial, device.status, f"{device.state}: {device.hint}"))
+            on_result(DeviceResult(device.serial, device.status, device.reason))

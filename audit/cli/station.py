@@ -18,7 +18,7 @@ def station(
     history: HistoryOpt = None,
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not record the results.")] = False,
     name: Annotated[
-        str | None, typer.Option("--station", envvar="CONTACT_AUDIT_STATION", help="Station name (default: host name).")
+        str | None, typer.Option("--station", envvar="CONTACT_AUDIT_STATION", metavar="NAME", help="Station name (default: host name).")
     ] = None,
     lang: LangOpt = Lang.en,
     timeout: TimeoutOpt = 60.0,
