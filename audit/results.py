@@ -136,7 +136,7 @@ class Verdict:
     contacts_permission: PermissionStatus
     permission_flags: tuple[str, ...]
     appop_mode: str | None
-    last_contacts_access: str | None
+    last_contacts_access: str | None  # ISO 8601 UTC; "unknown" when the time cannot be established
     synced_contacts: int | None
     past_upload: Tri
     counts: NumberCounts
@@ -146,6 +146,8 @@ class Verdict:
     finding: Message
     remediation: Message
     alternatives: tuple[str, ...] = ()
+    # The phone's own relative text behind last_contacts_access (``+3h0m4s5ms ago``): evidence.
+    last_contacts_access_text: str | None = None
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def test_android_17_phone_and_a_newer_one_end_to_end(start_fleet, tmp_path: Path
 
     _, out = scan(port, a17, a18, fmt="csv")
     rows = list(csv.DictReader(io.StringIO(out, newline="")))
-    assert list(rows[0])[-1] == "android_newer_than_verified"
+    assert list(rows[0])[38] == "android_newer_than_verified"  # column 39, appended in schema v1
     assert {(r["serial"], r["android_newer_than_verified"]) for r in rows} == {(a17, "false"), (a18, "true")}
 
     for lang, marker, verb in (("en", "update contact-audit", "runs"), ("de", "contact-audit aktualisieren", "läuft mit")):

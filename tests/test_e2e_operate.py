@@ -7,9 +7,13 @@ adbutils parses when it is imported).
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -88,3 +92,21 @@ def test_devices_says_when_it_starts_a_background_server(tmp_path: Path) -> None
     finally:
         subprocess.run([str(bundled_adb()), "-P", str(port), "kill-server"], env=env, capture_output=True,
                        timeout=30, check=False)
+
+
+def test_last_contacts_access_is_an_utc_time_from_the_phones_clock(start_fleet) -> None:  # type: ignore[no-untyped-def]
+    """The simulated phone's ``date`` is the host's clock and its app-ops say READ_CONTACTS was used
+    1h47m12s301ms ago (pixel8-a14-critical.toml), so the time must lie that far before the scan."""
+    fleet = start_fleet("pixel8-a14-critical")
+    before = datetime.now(UTC)
+    result = CliRunner().invoke(app, ["scan", "--adb-port", str(fleet.adb_port), "-f", "json", "-q"])
+    after = datetime.now(UTC)
+    (verdict,) = json.loads(result.stdout)["devices"][0]["verdicts"]
+    assert verdict["last_contacts_access_text"] == "+1h47m12s301ms ago"
+    when = datetime.fromisoformat(verdict["last_contacts_access"].replace("Z", "+00:00"))
+    ago = timedelta(hours=1, minutes=47, seconds=12, milliseconds=301)
+    assert before - ago - timedelta(seconds=2) <= when <= after - ago + timedelta(seconds=1), (before, when, after)
+
+    csv_out = CliRunner().invoke(app, ["scan", "--adb-port", str(fleet.adb_port), "-f", "csv", "-q"]).stdout
+    (row,) = list(csv.DictReader(io.StringIO(csv_out)))
+    assert row["last_contacts_access"].endswith("Z") and not row["last_contacts_access"].startswith("'")

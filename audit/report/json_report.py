@@ -203,6 +203,7 @@ def _appop(op: AppOpState) -> Json:
         "last_access": _s(op.last_access),
         "last_reject": _s(op.last_reject),
         "duration": _s(op.duration),
+        "last_access_utc": _s(op.last_access_utc),
     }
 
 
@@ -248,4 +249,5 @@ def _verdict(verdict: Verdict, lang: str) -> Json:
         "finding": _message(verdict.finding, lang),
         "remediation": _message(verdict.remediation, lang),
         "alternatives": list(verdict.alternatives),
+        "last_contacts_access_text": _s(verdict.last_contacts_access_text),
     }
