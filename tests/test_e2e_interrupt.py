@@ -15,11 +15,12 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from procs import child
+from procs import child, stop
 from test_report_json import schema, validate
 
 from audit.simulator.profile import Faults, load_profile
@@ -124,3 +125,30 @@ def test_station_lists_a_phone_in_flight_as_interrupted_and_quits_on_a_second_ct
         out, err = proc.communicate(timeout=WAIT_S)
     assert proc.returncode == 130, err
     assert "quitting at once" in err and "station stopped" not in err
+
+
+IGNORING = ("import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+            "sys.argv[0] = 'contact-audit'; from audit.cli import main; main()")
+
+
+def test_a_background_job_keeps_ignoring_sigint_and_stops_on_sigterm(start_fleet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Started with SIGINT ignored (a shell's background job), the terminal's Ctrl-C is not for it."""
+    fleet = start_fleet("nokia61-a8-mdm", slow("slow1"), slow("slow2"))
+    out = tmp_path / "fleet.csv"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", IGNORING, "scan", "--adb-port", str(fleet.adb_port), "-f", "csv", "-o", str(out),
+         "--timeout", "300", "-s", fleet.serial_of("nokia61-a8-mdm"), "-s", fleet.serial_of("slow1"),
+         "-s", fleet.serial_of("slow2")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    try:
+        assert "verdict(s)" in _read_until(proc, "verdict(s)")
+        proc.send_signal(signal.SIGINT)
+        time.sleep(1.0)  # give an (unwanted) reaction time to show; the slow phones take far longer
+        assert proc.poll() is None and not out.exists()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=WAIT_S)
+    finally:
+        stop(proc)
+    assert proc.returncode == 3, err
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert sorted(r["device_status"] for r in rows) == ["audited", "interrupted", "interrupted"]
