@@ -107,4 +107,17 @@ for u in $IDS; do
   fi
 done
 
+# Who manages the phone and each profile (device owner, profile owners): the MDM's app, which
+# can lock a denial with POLICY_FIXED. Bounded in time (toybox timeout, where the phone has it)
+# and in size (the owners come first; the rest of the dump can be long). The exit status of
+# dumpsys (124 = timed out) is passed out of the pipe on fd 3, as POSIX sh has no pipefail.
+begin device-policy
+T=""
+command -v timeout >/dev/null 2>&1 && T="timeout 20"
+if printf 'xy' | head -c 1 >/dev/null 2>&1; then CUT="head -c 262144"; else CUT="head -n 4000"; fi
+exec 4>&1
+rc=$( { { $T dumpsys device_policy 2>&1 3>&- 4>&-; echo $? >&3; } | $CUT >&4 3>&-; } 3>&1 )
+exec 4>&-
+end "${rc:-1}"
+
 printf '@@%s done sections=%s\n' "$N" "$count"

@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audit.errors import AdbUnavailable, DeviceError
-from audit.results import DeviceStatus
+from audit.messages import render
+from audit.results import DeviceStatus, Message
 
 PORT_VARIABLE = "ANDROID_ADB_SERVER_PORT"
 
@@ -62,21 +63,39 @@ import adbutils  # noqa: E402
 DEFAULT_PORT = 5037
 # A whole collection is a few MB even for 20,000 contacts; past this a phone is broken or hostile.
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+# The hint for each problem state; the sentences are in audit/messages.py, in every language.
 _HINTS = {
-    DeviceStatus.UNAUTHORIZED: "unlock the phone and accept the RSA key prompt (\"Allow USB debugging\")",
-    DeviceStatus.NO_PERMISSIONS: "the host may not open the USB device: install udev rules or run as a member of plugdev",
-    DeviceStatus.OFFLINE: "replug the cable or reconnect (adb connect); restart USB debugging on the phone",
-    DeviceStatus.ERROR: "the phone is in a state that cannot be audited (e.g. recovery, bootloader, sideload)",
+    DeviceStatus.UNAUTHORIZED: "device.hint.unauthorized",
+    DeviceStatus.NO_PERMISSIONS: "device.hint.no_permissions",
+    DeviceStatus.OFFLINE: "device.hint.offline",
+    DeviceStatus.ERROR: "device.hint.error",
 }
 
 
-def not_attached_reason(port: int) -> str:
+def hint_message(status: DeviceStatus | None) -> Message | None:
+    key = _HINTS.get(status) if status is not None else None
+    return Message(key) if key is not None else None
+
+
+def state_hint(status: DeviceStatus | None, lang: str = "en") -> str:
+    message = hint_message(status)
+    return render(message, lang) if message is not None else ""
+
+
+def device_failure(status: DeviceStatus, key: str, **params: str | int) -> DeviceError:
+    """A DeviceError whose English line and translatable reason come from one catalogue entry."""
+    reason = Message(key, tuple(params.items()))
+    return DeviceError(status.value, render(reason, "en"), reason)
+
+
+def not_attached_reason(port: int) -> Message:
     """Why a serial could not be read: the server does not list it (a typo, or unplugged)."""
-    return f"not attached to the adb server on port {port}; `contact-audit devices` lists the phones it sees"
+    return Message("device.not_attached", (("port", port),))
 
 
-def state_hint(status: DeviceStatus | None) -> str:
-    return _HINTS.get(status, "") if status is not None else ""
+def not_attached_failure(serial: str, port: int) -> DeviceError:
+    """The error for a command that names a serial the server does not list (collect, fix)."""
+    return device_failure(DeviceStatus.NOT_ATTACHED, "device.not_attached.serial", serial=serial, port=port)
 
 
 @dataclass(frozen=True)
@@ -95,7 +114,7 @@ class AttachedDevice:
         return state_hint(self.status)
 
     @property
-    def reason(self) -> str:
+    def error_line(self) -> str:
         """Why this phone cannot be audited, for a report's ``device_error``: the hint, after the
         adb state only where the state says more than the status already does (``no permissions
         (user in plugdev group...)``, ``recovery``), never "unauthorized: unauthorized: ..."."""
@@ -103,6 +122,12 @@ class AttachedDevice:
             return self.hint
         return f"{self.state}: {self.hint}"
 
+    @property
+    def reason(self) -> Message | None:
+        """Why this phone cannot be audited now, for the human reports (None: it can be)."""
+        if self.status is DeviceStatus.ERROR:
+            return Message("device.state.error", (("state", self.state[:40]),))
+        return hint_message(self.status)
 
 def resolve_port(explicit: int | None) -> int:
     """--adb-port, else ANDROID_ADB_SERVER_PORT, else adb's default 5037."""
@@ -292,9 +317,11 @@ class AdbHost:
         try:
             answer = host_request(self.port, f"host:connect:{address}", timeout)
         except (ServerRefused, OSError) as exc:
-            raise DeviceError("offline", f"adb connect {address} failed: {' '.join(str(exc).split())[:200]}") from None
+            raise device_failure(DeviceStatus.OFFLINE, "device.connect_failed", address=address,
+                                 detail=" ".join(str(exc).split())[:200]) from None
         if "connected to" not in answer or "failed" in answer or "unable" in answer:
-            raise DeviceError("offline", f"adb connect {address} failed: {' '.join(answer.split())[:200]}")
+            raise device_failure(DeviceStatus.OFFLINE, "device.connect_failed", address=address,
+                                 detail=" ".join(answer.split())[:200])
         return answer
 
     def disconnect_tcp(self, address: str) -> None:
@@ -319,8 +346,7 @@ class AdbHost:
                     length = int(_recv_exact(sock, 4, deadline), 16) if status == b"FAIL" else 0
                     reason = _recv_exact(sock, min(length, 4096), deadline).decode("utf-8", "replace") if length else ""
                     if request.startswith("host:transport:") and "not found" in reason:
-                        raise DeviceError(DeviceStatus.NOT_ATTACHED.value,
-                                          f"phone '{serial}' is {not_attached_reason(self.port)}")
+                        raise not_attached_failure(serial, self.port)
                     raise _wrap(OSError(reason or f"unexpected answer {status!r}"), deadline, service.split(":")[0])
             return sock
         except BaseException:
@@ -348,7 +374,7 @@ class AdbHost:
                     length = int.from_bytes(reply[4:8], "little")
                     reason = (_recv_exact(sock, min(length, 4096), deadline).decode("utf-8", "replace")
                               if reply[:4] == b"FAIL" else "")
-                    raise DeviceError(DeviceStatus.ERROR.value, f"push to the phone failed: {' '.join(reason.split())[:200]}")
+                    raise device_failure(DeviceStatus.ERROR, "device.push_failed", detail=" ".join(reason.split())[:200])
                 sock.sendall(b"QUIT" + (0).to_bytes(4, "little"))
         except (OSError, ValueError) as exc:
             raise _wrap(exc, deadline, "push") from None
@@ -369,17 +395,15 @@ class AdbHost:
                         return bytes(buf)
                     buf += chunk
                     if len(buf) > limit:
-                        raise DeviceError(
-                            DeviceStatus.ERROR.value,
-                            f"the phone's output passed {_size(limit)}; not read further (phone broken or hostile)",
-                        )
+                        raise device_failure(DeviceStatus.ERROR, "device.output_limit", limit=_size(limit))
         except (OSError, ValueError) as exc:
             raise _wrap(exc, deadline, "shell") from None
 
 
 class DeadlineExceeded(DeviceError):
     def __init__(self) -> None:
-        super().__init__(DeviceStatus.TIMEOUT.value, "no answer before the deadline (phone frozen or too slow)")
+        reason = Message("device.timeout")
+        super().__init__(DeviceStatus.TIMEOUT.value, render(reason, "en"), reason)
 
 
 def _remaining(deadline: float) -> float:
@@ -396,15 +420,13 @@ def _wrap(exc: BaseException, deadline: float, what: str) -> DeviceError:
     low = text.lower()
     if time.monotonic() >= deadline or isinstance(exc, (TimeoutError, adbutils.errors.AdbTimeout)):
         return DeadlineExceeded()
-    if "unauthorized" in low:
-        return DeviceError(DeviceStatus.UNAUTHORIZED.value, state_hint(DeviceStatus.UNAUTHORIZED))
-    if "offline" in low:
-        return DeviceError(DeviceStatus.OFFLINE.value, state_hint(DeviceStatus.OFFLINE))
-    if "no permissions" in low:
-        return DeviceError(DeviceStatus.NO_PERMISSIONS.value, state_hint(DeviceStatus.NO_PERMISSIONS))
+    for status in (DeviceStatus.UNAUTHORIZED, DeviceStatus.OFFLINE, DeviceStatus.NO_PERMISSIONS):
+        if status.value.replace("_", " ") in low:
+            # The status already names the state: the reason is only the hint (said once).
+            return DeviceError(status.value, state_hint(status), hint_message(status))
     if "not found" in low:
-        return DeviceError(DeviceStatus.OFFLINE.value, "the phone is gone (unplugged or disconnected)")
-    return DeviceError(DeviceStatus.ERROR.value, f"{what} failed: {text}")
+        return device_failure(DeviceStatus.OFFLINE, "device.gone")
+    return device_failure(DeviceStatus.ERROR, "device.failed", what=what, detail=text)
 
 
 def _recv_exact(sock: socket.socket, n: int, deadline: float) -> bytes:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from audit.android_versions import has_contact_picker
 from audit.apps import display_name
 from audit.classify import NumberCache, classify_device, user_ids
+from audit.management import ManagedState, Management, management_of
 from audit.policy import Policy
 from audit.results import DeviceResult, DeviceStatus, Message, NumberCounts, Severity, Tri, Upload, Verdict
 from audit.snapshot import (
@@ -238,6 +239,8 @@ def assess_app(
         _remediation_key(rule, finding_key, past),
         (("app", name), ("package", app.package), ("user", app.user_id), ("serial", shell_serial(snapshot.serial))),
     )
+    management = management_of(snapshot, app.user_id)
+    finding_key, params, remediation = _through_mdm(management, finding_key, params, remediation)
     return Verdict(
         user_id=app.user_id,
         user_kind=user.kind if user is not None else UserKind.OTHER,
@@ -259,7 +262,36 @@ def assess_app(
         finding=_alt(finding_key, params, alternatives),
         remediation=remediation,
         alternatives=alternatives,
+        management=management,
     )
+
+
+# Remediations that change the permission: on a managed user the MDM does it, and keeps it locked.
+_MDM_FIXES = {
+    "fix.deny_lock": "fix.mdm.deny_lock",
+    "fix.deny_lock.past": "fix.mdm.deny_lock.past",
+    "fix.preventive": "fix.mdm.preventive",
+}
+
+
+def _through_mdm(
+    management: Management, finding_key: str, params: tuple[tuple[str, str | int], ...], remediation: Message
+) -> tuple[str, tuple[tuple[str, str | int], ...], Message]:
+    """On a user its MDM manages: the remediation names the MDM, a POLICY_FIXED lock is credited to it.
+
+    Only the wording changes, never the rule or the severity: who would fix it does not change
+    whether numbers can be uploaded. An unknown management keeps the per-phone remediation.
+    """
+    if management.state is not ManagedState.MANAGED:
+        return finding_key, params, remediation
+    mdm = (("mdm", management.mdm_name or "MDM"), ("mdm_package", management.package or "?"))
+    if finding_key.startswith("finding.locked.policy"):
+        finding_key = finding_key.replace("finding.locked.policy", "finding.locked.policy_mdm", 1)
+        params = (*params, *mdm)
+    key = _MDM_FIXES.get(remediation.key)
+    if key is not None:
+        remediation = Message(key, (*remediation.params, *mdm))
+    return finding_key, params, remediation
 
 
 def _no_app_verdict(
@@ -291,6 +323,7 @@ def _no_app_verdict(
         finding=_alt("finding.no_audited_app", (("user", user_id), *_count_params(counts)), alternatives),
         remediation=Message("fix.none", (("user", user_id),)),
         alternatives=alternatives,
+        management=management_of(snapshot, user_id),
     )
 
 

@@ -14,12 +14,18 @@ from typing import Protocol
 
 from audit.apps import is_package_name
 from audit.errors import CollectionError, UsageError
+from audit.results import Message
 from audit.scripts import script_text
-from audit.sections import Collection, split_sections
+from audit.sections import COUNT_MISMATCH, CUT_OFF, NO_HEADER, Collection, split_sections
 
 SCRIPT = "collect.sh"
 REMOTE_DIR = "/data/local/tmp"
 DEFAULT_TIMEOUT = 60.0
+_PROBLEM_KEYS = {
+    NO_HEADER: "device.output.no_header",
+    CUT_OFF: "device.output.cut",
+    COUNT_MISMATCH: "device.output.count",
+}
 
 
 class Transport(Protocol):
@@ -62,5 +68,6 @@ def collect(
     raw = transport.shell_bytes(serial, command, deadline)
     collection = split_sections(raw.decode("utf-8", errors="replace"), nonce)
     if not collection.complete:
-        raise CollectionError(collection.problem or "incomplete output")
+        problem = collection.problem or "incomplete output"
+        raise CollectionError(problem, Message(_PROBLEM_KEYS.get(problem, "device.output.incomplete")))
     return collection

@@ -13,11 +13,13 @@ from importlib import resources
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from audit.adb import AdbHost
+from audit.report.labels import text
 
 
-def run_demo(scan: Callable[[AdbHost, Path], int], console: Console) -> int:
+def run_demo(scan: Callable[[AdbHost, Path], int], console: Console, lang: str = "en") -> int:
     from audit.simulator.harness import AdbServer, Fleet
     from audit.simulator.profile import bundled_profiles
 
@@ -28,8 +30,8 @@ def run_demo(scan: Callable[[AdbHost, Path], int], console: Console) -> int:
             resources.files("audit.data").joinpath("demo-policy.toml").read_text(encoding="utf-8"),
             encoding="utf-8",
         )
-        console.print(f"[dim]starting a private adb server and {len(profiles)} simulated phones...[/dim]")
+        console.print(f"[dim]{escape(text('demo_starting', lang, count=len(profiles)))}[/dim]")
         with AdbServer() as server, Fleet(profiles, Path(tmp) / "phones", server.port):
             scan(AdbHost(server.port), policy_path)
-        console.print("[dim]demo finished; the simulated phones and the private adb server are stopped[/dim]")
+        console.print(f"[dim]{escape(text('demo_finished', lang))}[/dim]")
     return 0

@@ -37,6 +37,7 @@ FLAGS_SDK = 31  # pm set-permission-flags exists from Android 12 (API 31) on
 class FixStep:
     why: str
     command: str
+    key: str = ""  # the catalogue key of ``why`` (audit/report/labels.py), for other languages
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,16 @@ def plan_fix(sdk: int | None, user_id: int, package: str) -> tuple[FixStep, ...]
         raise UsageError(f"not a valid Android package name: {package[:80]!r}")
     if not 0 <= user_id < 1_000_000:
         raise UsageError(f"not a valid Android user id: {user_id}")
-    steps = [FixStep("deny the Contacts permission", f"pm revoke --user {user_id} {package} {READ_CONTACTS}")]
+    steps = [FixStep("deny the Contacts permission", f"pm revoke --user {user_id} {package} {READ_CONTACTS}",
+                     "fix_step_deny")]
     if sdk is not None and sdk >= FLAGS_SDK:
         steps.append(FixStep(
             "lock the denial (the app may not ask again)",
             f"pm set-permission-flags --user {user_id} {package} {READ_CONTACTS} user-set user-fixed",
+            "fix_step_lock",
         ))
-    steps.append(FixStep("block the app-op as well", f"appops set --user {user_id} {package} READ_CONTACTS ignore"))
+    steps.append(FixStep("block the app-op as well", f"appops set --user {user_id} {package} READ_CONTACTS ignore",
+                         "fix_step_appop"))
     return tuple(steps)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from audit.management import UNKNOWN as MANAGEMENT_UNKNOWN
+from audit.management import Management
 from audit.snapshot import DeviceSnapshot, PermissionStatus, UserKind
 
 
@@ -148,6 +150,8 @@ class Verdict:
     alternatives: tuple[str, ...] = ()
     # The phone's own relative text behind last_contacts_access (``+3h0m4s5ms ago``): evidence.
     last_contacts_access_text: str | None = None
+    # Who manages this user (its device or profile owner, the MDM); unknown unless read whole.
+    management: Management = MANAGEMENT_UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,9 @@ class DeviceResult:
     verdicts: tuple[Verdict, ...] = ()
     alternatives: tuple[str, ...] = ()  # compliant alternatives installed anywhere on the phone
     duration_s: float = 0.0
+    # Why it was not audited, as a catalogue message, so human reports can say it in their
+    # language; ``error`` keeps the English line that CSV and JSON carry. None: only ``error``.
+    reason: Message | None = None
 
     @property
     def worst(self) -> Severity:

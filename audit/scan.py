@@ -23,7 +23,8 @@ from audit import __version__
 from audit.adb import AdbHost, AttachedDevice, not_attached_reason
 from audit.collect import collect
 from audit.errors import AuditError, DeviceError
-from audit.results import DeviceResult, DeviceStatus, ScanReport
+from audit.messages import render
+from audit.results import DeviceResult, DeviceStatus, Message, ScanReport
 
 if TYPE_CHECKING:
     from audit.classify import NumberCache
@@ -32,8 +33,8 @@ if TYPE_CHECKING:
 MAX_JOBS = 16
 GRACE_S = 5.0  # a worker past its deadline by this much is abandoned and reported as timed out
 STOP_GRACE_S = 2.0  # after a stop (Ctrl-C, SIGTERM), phones in flight get this long to finish
-INTERRUPTED_RUNNING = "the scan was stopped (Ctrl-C or SIGTERM) before this phone finished"
-INTERRUPTED_WAITING = "the scan was stopped (Ctrl-C or SIGTERM) before this phone was started"
+INTERRUPTED_RUNNING = Message("device.interrupted.running")
+INTERRUPTED_WAITING = Message("device.interrupted.waiting")
 
 
 class ProgressObserver(Protocol):
@@ -93,15 +94,18 @@ def audit_one(
         snapshot = build_snapshot(serial, collection, packages)
         result = audit_snapshot(snapshot, policy, cache)
     except DeviceError as exc:
-        return DeviceResult(serial, _status(exc.status), str(exc), duration_s=time.monotonic() - started)
+        return DeviceResult(serial, _status(exc.status), str(exc), duration_s=time.monotonic() - started,
+                            reason=exc.reason)
     except AuditError as exc:
         return DeviceResult(serial, DeviceStatus.ERROR, str(exc), duration_s=time.monotonic() - started)
     except Exception as exc:  # a bug must cost one phone, not the scan; no message: it could hold data
+        reason = Message("device.internal_error", (("kind", type(exc).__name__),))
         return DeviceResult(
             serial,
             DeviceStatus.ERROR,
-            f"internal error ({type(exc).__name__}) while auditing this phone; please report it",
+            render(reason, "en"),
             duration_s=time.monotonic() - started,
+            reason=reason,
         )
     return _with_duration(result, time.monotonic() - started)
 
@@ -186,12 +190,12 @@ class AuditPool:
                              deadline=deadline)
         self._done.put((token, replace(result, serial=serial)))
 
-    def abandon(self, reason: str) -> list[DeviceResult]:
+    def abandon(self, reason: Message) -> list[DeviceResult]:
         """Give up every phone still running (the scan or station was stopped): each becomes an
         ``interrupted`` result, never silently dropped; a late result of theirs is ignored."""
         now = time.monotonic()
-        out = [DeviceResult(serial, DeviceStatus.INTERRUPTED, reason,
-                            duration_s=max(0.0, self._timeout - (deadline - now)))
+        out = [DeviceResult(serial, DeviceStatus.INTERRUPTED, render(reason, "en"),
+                            duration_s=max(0.0, self._timeout - (deadline - now)), reason=reason)
                for serial, (_, deadline) in self._running.items()]
         self._running.clear()
         return out
@@ -213,8 +217,9 @@ class AuditPool:
         for serial, (_, deadline) in list(self._running.items()):
             if now > deadline + self._grace:
                 del self._running[serial]
-                out.append(DeviceResult(serial, DeviceStatus.TIMEOUT, "no answer before the deadline (phone frozen)",
-                                        duration_s=self._timeout + self._grace))
+                reason = Message("device.timeout.abandoned")
+                out.append(DeviceResult(serial, DeviceStatus.TIMEOUT, render(reason, "en"),
+                                        duration_s=self._timeout + self._grace, reason=reason))
         return out
 
 
@@ -248,9 +253,10 @@ def scan(
     for serial in targets:
         device = by_serial.get(serial)
         if device is None:
-            results[serial] = DeviceResult(serial, DeviceStatus.NOT_ATTACHED, not_attached_reason(host.port))
+            reason = not_attached_reason(host.port)
+            results[serial] = DeviceResult(serial, DeviceStatus.NOT_ATTACHED, render(reason, "en"), reason=reason)
         elif device.status is not None:
-            results[serial] = DeviceResult(serial, device.status, device.reason)
+            results[serial] = DeviceResult(serial, device.status, device.error_line, reason=device.reason)
         else:
             auditable.append(serial)
     for skipped in results.values():
@@ -286,7 +292,8 @@ def scan(
         for result in pool.abandon(INTERRUPTED_RUNNING):
             finish(result)
         for serial in pending:
-            finish(DeviceResult(serial, DeviceStatus.INTERRUPTED, INTERRUPTED_WAITING))
+            finish(DeviceResult(serial, DeviceStatus.INTERRUPTED, render(INTERRUPTED_WAITING, "en"),
+                                reason=INTERRUPTED_WAITING))
 
     ordered = tuple(results[s] for s in targets if s in results)
     return ScanReport(

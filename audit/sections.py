@@ -55,6 +55,12 @@ class Collection:
         return found[0] if found else None
 
 
+# Why a collection is not complete; audit/collect.py maps each to a catalogue message.
+NO_HEADER = "the phone's output is not the collector's (no header)"
+CUT_OFF = "output ended early (connection dropped or cut off)"
+COUNT_MISMATCH = "section count does not match the terminator"
+
+
 def split_sections(text: str, nonce: str) -> Collection:
     """Split collector output; never raises, whatever the text."""
     if "\r\n" in text:
@@ -106,11 +112,11 @@ def split_sections(text: str, nonce: str) -> Collection:
         sections.append(Section(current[0], current[1], "\n".join(body), None))
 
     if not saw_header:
-        return Collection(tuple(sections), False, "the phone's output is not the collector's (no header)")
+        return Collection(tuple(sections), False, NO_HEADER)
     if done_count is None:
-        return Collection(tuple(sections), False, "output ended early (connection dropped or cut off)")
+        return Collection(tuple(sections), False, CUT_OFF)
     if done_count != len(sections) or any(s.rc is None for s in sections):
-        return Collection(tuple(sections), False, "section count does not match the terminator")
+        return Collection(tuple(sections), False, COUNT_MISMATCH)
     return Collection(tuple(sections), True, problem)
 
 

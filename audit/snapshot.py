@@ -215,6 +215,8 @@ class DeviceSnapshot:
     # The phone's clock (seconds since the epoch, UTC) read just before the app-ops; None when
     # unreadable, and then every app-op access time is unknown.
     clock: int | None = None
+    # Device and profile owners (``dumpsys device_policy``); unknown unless read whole.
+    device_policy: DevicePolicyState = field(default_factory=lambda: DevicePolicyState())
 
     def user(self, user_id: int) -> AndroidUser | None:
         for user in self.users:
@@ -229,4 +231,51 @@ class DeviceSnapshot:
         for book in self.address_books:
             if book.user_id == user_id:
                 return book
+        return None
+
+
+# ---- who manages the phone (issue 12) ----------------------------------------------------------
+
+
+class OwnerRole(str, Enum):
+    """How a device-policy app (DPC) manages a user: the whole phone or one profile."""
+
+    DEVICE_OWNER = "device_owner"
+    PROFILE_OWNER = "profile_owner"
+
+
+@dataclass(frozen=True)
+class PolicyOwner:
+    """One device or profile owner from ``dumpsys device_policy``.
+
+    ``package`` is None when the block named no valid package (the user is still managed, by an
+    app that cannot be named); ``component`` is the admin receiver as the phone printed it.
+    """
+
+    role: OwnerRole
+    user_id: int
+    package: str | None
+    component: str | None = None
+
+
+@dataclass(frozen=True)
+class DevicePolicyState:
+    """The owners of the phone and its profiles.
+
+    ``known`` is True only when the owners part of the dump was seen to end: an unreadable or
+    cut dump means the managed state is unknown, never "unmanaged".
+    """
+
+    known: bool = False
+    owners: tuple[PolicyOwner, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    def owner_of(self, user_id: int) -> PolicyOwner | None:
+        """The owner that manages ``user_id``: its profile owner, else the device owner of that user."""
+        for owner in self.owners:
+            if owner.role is OwnerRole.PROFILE_OWNER and owner.user_id == user_id:
+                return owner
+        for owner in self.owners:
+            if owner.role is OwnerRole.DEVICE_OWNER and owner.user_id == user_id:
+                return owner
         return None

@@ -57,6 +57,7 @@ def snapshot_to_dict(snapshot: DeviceSnapshot, *, show_numbers: bool = False) ->
         ],
         "address_books": [_book(b, show_numbers) for b in snapshot.address_books],
         "problems": list(snapshot.problems),
+        "device_policy": _plain(asdict(snapshot.device_policy)),
     }
 
 
@@ -94,6 +95,11 @@ def snapshot_lines(snapshot: DeviceSnapshot) -> list[str]:
                 f"    {clean(app.package)}: installed={app.installed} enabled={app.enabled} "
                 f"READ_CONTACTS={app.read_contacts.value} flags={flags} app-op={mode}"
             )
-    for problem in snapshot.problems:
+    policy = snapshot.device_policy
+    owners = ", ".join(
+        f"{o.role.value} of user {o.user_id}: {clean(o.package or '?')}" for o in policy.owners
+    ) or "none"
+    lines.append(f"  device policy owners: {owners}" + ("" if policy.known else " (not read whole: unknown)"))
+    for problem in (*snapshot.problems, *policy.problems):
         lines.append(f"  problem: {clean(problem, 500)}")
     return lines

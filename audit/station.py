@@ -17,7 +17,7 @@ from collections.abc import Callable
 from audit.adb import AdbHost, AttachedDevice, start_server
 from audit.errors import AuditError
 from audit.policy import Policy
-from audit.results import DeviceResult, DeviceStatus
+from audit.results import DeviceResult, DeviceStatus, Message
 from audit.scan import INTERRUPTED_RUNNING, MAX_JOBS, STOP_GRACE_S, AuditPool
 
 POLL_S = 1.0
@@ -36,20 +36,21 @@ def run_station(
     jobs: int = MAX_JOBS,
     poll_s: float = POLL_S,
     on_started: Callable[[str], None] | None = None,
-    on_notice: Callable[[str], None] | None = None,
+    on_notice: Callable[[Message], None] | None = None,
     stop_grace: float = STOP_GRACE_S,
     settle_s: float = SETTLE_S,
 ) -> int:
     """Run until ``stop`` is set; returns how many phones were audited. Never raises for a phone.
 
-    When the adb server stops answering, ``on_notice`` hears it once; a server the station
-    started itself (``host.started_server``) is started again, the user's own is waited for.
-    Phones that were audited before the outage and are listed again after it are not audited
-    again (replug them for that). A phone whose audit failed while the server was gone is not
+    When the adb server stops answering, ``on_notice`` hears it once (a catalogue message, so
+    the CLI says it in its language); a server the station started itself
+    (``host.started_server``) is started again, the user's own is waited for. Phones that were
+    audited before the outage and are listed again after it are not audited again (replug them
+    for that). A phone whose audit failed while the server was gone is not
     reported: it is audited once the server is back. On stop, phones still running get
     ``stop_grace`` seconds and are then reported as ``interrupted``.
     """
-    notice = on_notice or (lambda _text: None)
+    notice = on_notice or (lambda _message: None)
     pool = AuditPool(host, policy, timeout=timeout, jobs=jobs)
     finished: set[str] = set()  # audited (or failed) while attached: not again until replugged
     reported_state: dict[str, str] = {}  # serial -> last non-device state reported
@@ -78,10 +79,8 @@ def run_station(
         except AuditError:
             if server_up:
                 server_up = False
-                notice(f"the adb server on port {host.port} stopped answering; "
-                       + ("starting it again" if host.started_server else
-                          "waiting for it to come back (it is not the station's to restart: "
-                          "`adb start-server` starts it)"))
+                notice(Message("station.server_gone.restart" if host.started_server else "station.server_gone.wait",
+                               (("port", host.port),)))
             if host.started_server:
                 with contextlib.suppress(AuditError):
                     start_server(host.port)
@@ -90,8 +89,7 @@ def run_station(
             if not server_up:
                 server_up = True
                 settle_until = time.monotonic() + settle_s
-                notice(f"the adb server on port {host.port} answers again; phones audited before "
-                       "are not audited again while they stay attached")
+                notice(Message("station.server_back", (("port", host.port),)))
             _plug(attached, pool, finished, reported_state, on_result, on_started,
                   forget=time.monotonic() >= settle_until)
         end = time.monotonic() + poll_s
@@ -135,4 +133,4 @@ def _plug(
                 on_started(device.serial)
         elif reported_state.get(device.serial) != device.state and device.serial not in pool:
             reported_state[device.serial] = device.state
-            on_result(DeviceResult(device.serial, device.status, device.reason))
+            on_result(DeviceResult(device.serial, device.status, device.error_line, reason=device.reason))

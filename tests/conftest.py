@@ -26,6 +26,9 @@ from audit.simulator.harness import USER_PORT, AdbServer, Fleet, PhoneFactory, l
 if TYPE_CHECKING:
     from audit.simulator.profile import Profile
 
+# history_target / pg_server: the history tests run on SQLite and on a real PostgreSQL
+pytest_plugins = ["history_fixtures"]
+
 FleetFactory = Callable[..., Fleet]
 _ADB_FIXTURES = frozenset({"adb_server", "start_fleet", "module_fleet", "start_isolated_fleet"})
 
@@ -142,3 +145,14 @@ def start_isolated_fleet(tmp_path: Path) -> Iterator[FleetFactory]:
         finally:
             for server in servers:
                 server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`scan` and `station` record into $XDG_DATA_HOME/contact-audit/ by default: during the tests
+    that is a temporary directory, never the user's history (nor a CONTACT_AUDIT_HISTORY of theirs)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+        patch.delenv("CONTACT_AUDIT_HISTORY", raising=False)
+        patch.delenv("CONTACT_AUDIT_NO_HISTORY", raising=False)
+        yield

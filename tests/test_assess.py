@@ -74,8 +74,8 @@ def test_reads_third_party_is_critical() -> None:
     assert v.counts.third_party == 3 and v.counts.business == 1 and v.counts.personal == 2
     text = render(v.finding, "en")
     assert "WhatsApp can read the address book of user 0" in text
-    assert "third parties' numbers: 3 (1 business, 2 personal, 0 unverifiable)" in text
-    assert "Rufnummern Dritter: 3 (1 geschäftlich, 2 privat, 0 nicht prüfbar)" in render(v.finding, "de")
+    assert "third parties' numbers: 3 (1 business, 2 personal, 0 invalid)" in text
+    assert "Rufnummern Dritter: 3 (davon 1 geschäftlich, 2 privat, 0 nicht zuordenbar)" in render(v.finding, "de")
     fix = render(v.remediation, "en")
     assert "`contact-audit fix -s R58M90182A --user 0 --package com.whatsapp`" in fix
     assert "Settings > Apps > WhatsApp > Permissions > Contacts" in fix
@@ -270,7 +270,7 @@ def test_unknown_facts_make_the_verdict_unknown(app_state: AppState, books: list
     expect(v, rule, Upload.UNKNOWN, Severity.UNKNOWN)
     assert v.severity.at_least(Severity.HIGH)  # fails closed under the default --fail-on
     assert "counts as not compliant" in render(v.finding, "en")
-    assert "gilt das Telefon als nicht konform" in render(v.finding, "de")
+    assert "wird das Telefon vorsorglich als nicht konform gewertet" in render(v.finding, "de")
 
 
 def test_counts_missing_for_a_user_are_unknown() -> None:
@@ -321,7 +321,7 @@ def test_seed_permission_denied_by_mdm_policy_is_ok() -> None:
     v = only(judge([app(WA, perm=DENIED, flags=["POLICY_FIXED"], mode="ignore")]))
     expect(v, "locked", Upload.NO, Severity.OK)
     assert "device policy (MDM)" in render(v.finding, "en")
-    assert "Geräterichtlinie (MDM)" in render(v.finding, "de")
+    assert "MDM-Richtlinie" in render(v.finding, "de")
 
 
 def test_seed_threema_work_instead_of_whatsapp_is_ok_with_the_alternative_named() -> None:
@@ -393,7 +393,9 @@ def test_every_catalogue_entry_renders_in_both_languages() -> None:
     params = {
         "app": "WhatsApp", "package": WA, "user": 0, "third_party": 3, "business": 1, "personal": 1,
         "invalid": 1, "colleague": 2, "alternatives": "Threema Work", "serial": "R58M90182A", "contacts": 4,
-        "rows": 5, "distinct": 5, "rule": "personal.default", "count": 1, "what": "x",
+        "rows": 5, "distinct": 5, "rule": "personal.default", "count": 1, "what": "x", "state": "recovery",
+        "address": "10.0.0.2:5555", "detail": "closed", "kind": "ValueError", "limit": "64 MiB",
+        "mdm": "Microsoft Intune", "mdm_package": "com.microsoft.windowsintune.companyportal",
     }
     from audit.results import Message
 

@@ -84,3 +84,18 @@ def test_policy_locked_permission_is_left_alone(fleet: Fleet) -> None:
 def test_bad_targets_are_one_line_errors(fleet: Fleet, args: tuple[str, ...], needle: str) -> None:
     code, _, err = cli(fleet, "-s", fleet.serial_of("pixel8-a14-critical"), *args, "--yes")
     assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_fix_speaks_german_with_lang_de(fleet: Fleet) -> None:
+    from test_i18n import english_words
+
+    serial = fleet.serial_of("galaxy-s7-a6-legacy")
+    code, out, _ = cli(fleet, "-s", serial, "--user", "0", "--package", "com.whatsapp", "--dry-run", "--lang", "de")
+    assert code == 0
+    assert "jetzt: mittel (" in out and "würde ausführen: pm revoke" in out and "# Kontakte-Berechtigung verweigern" in out
+    assert "Hinweis: Unter Android < 12 lässt sich die Verweigerung nicht per Shell sperren" in out
+    code, out, err = cli(fleet, "-s", serial, "--user", "0", "--package", "com.whatsapp", "--yes", "--lang", "de")
+    assert code == 0
+    assert "danach: " in out and "verweigert, aber nicht gesperrt" in out and "-> OK" in err
+    for line in (out + err).splitlines():
+        assert english_words(line) == [], line

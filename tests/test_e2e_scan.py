@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -170,7 +171,7 @@ def test_table_is_german_with_lang_de_and_progress_stays_on_stderr(fleet: Fleet)
                          "--timeout", "60", "-s", fleet.serial_of("pixel8-a14-critical"))
     assert code == 1
     assert "kritisch" in out.lower()
-    assert "verdict(s)" in err and "verdict(s)" not in out
+    assert "höchster Schweregrad kritisch, Bewertungen: 1" in err and "Bewertungen: 1," not in out
 
 
 def test_fail_on_and_not_audited_exit_codes(fleet: Fleet) -> None:
@@ -355,3 +356,64 @@ def test_jobs_bounds_how_many_phones_run_at_once(start_fleet) -> None:  # type: 
 
     assert run(1) == 1
     assert run(3) == 3
+
+
+@pytest.mark.parametrize("columns", [80, 120, 250])
+def test_table_width_follows_columns(fleet: Fleet, columns: int) -> None:
+    """COLUMNS sets the table's width (issue 10: it used to be fixed at 120)."""
+    serial = fleet.serial_of("galaxy-a54-a13-securefolder")
+    code, out, _ = cli("scan", "--adb-port", port_of(fleet), "--policy", str(DEMO_POLICY), "-s", serial, "-q",
+                       env={"COLUMNS": str(columns)})
+    assert code == 1
+    widest = max(len(line) for line in out.splitlines())
+    assert widest <= columns
+    assert widest > columns - 25  # the room is used
+    lines = out.splitlines()
+    head = next((line for line in lines if line.startswith("Severity")), None)
+    if head is None:  # stacked (narrow): the facts are sentences
+        assert "Third-party numbers: 25 (12 business, 7 personal, 6 invalid)" in " ".join(out.split())
+        finding_column = " ".join(out.split())
+    else:  # columns: the numbers cell is the total and one line per class, the finding is last
+        assert re.search(r"^critical\s+95 clone\s+WhatsApp\s+granted\s+25\s", out, re.M)
+        assert all(re.search(rf"\s{cell}\s", out) for cell in ("12 business", "7 personal", "6 invalid"))
+        at = head.index("Finding")
+        finding_column = " ".join(" ".join(line[at:] for line in lines).split())
+    assert f"contact-audit fix -s {serial} --user 95 --package com.whatsapp" in finding_column
+    assert "\x1b[" not in out
+
+
+def test_table_has_colours_only_on_a_terminal(fleet: Fleet) -> None:
+    """Through a pseudo-terminal the table is coloured; NO_COLOR turns that off."""
+    import pty
+    import select
+
+    def run(extra_env: dict[str, str]) -> str:
+        master, slave = pty.openpty()
+        env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"COLUMNS": "120"} | extra_env
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "audit", "scan", "--adb-port", port_of(fleet), "--policy", str(DEMO_POLICY),
+             "-s", fleet.serial_of("nokia61-a8-mdm"), "-q"],
+            stdout=slave, stderr=subprocess.DEVNULL, env=env)
+        os.close(slave)
+        chunks: list[bytes] = []
+        try:
+            while True:
+                ready, _, _ = select.select([master], [], [], 60)
+                if not ready:
+                    break
+                try:
+                    data = os.read(master, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+        finally:
+            proc.wait(timeout=60)
+            os.close(master)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    coloured = run({})
+    assert "\x1b[" in coloured and "Nokia 6.1" in coloured
+    plain = run({"NO_COLOR": "1"})
+    assert "\x1b[" not in plain and "Nokia 6.1" in plain

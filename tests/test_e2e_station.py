@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import time
@@ -13,6 +12,8 @@ from typer.testing import CliRunner
 
 from audit.adb import AdbHost
 from audit.cli import app
+from audit.history.store import open_history
+from audit.history.target import parse_target
 
 
 def _wait_for(proc: subprocess.Popen[str], needle: str, lines: list[str], seconds: float = 60) -> None:
@@ -28,7 +29,7 @@ def _wait_for(proc: subprocess.Popen[str], needle: str, lines: list[str], second
 def test_station_audits_each_phone_once_per_plug_and_records_history(start_isolated_fleet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     fleet = start_isolated_fleet("pixel8-a14-critical", "xperia-xz-a7-unauthorized")
     port = str(fleet.adb_port)
-    history = tmp_path / "history"
+    history = tmp_path / "history.sqlite3"
     pixel, locked = fleet.serial_of("pixel8-a14-critical"), fleet.serial_of("xperia-xz-a7-unauthorized")
     lines: list[str] = []
     with child("station", "--adb-port", port, "--history", str(history), "--timeout", "30",
@@ -54,18 +55,25 @@ def test_station_audits_each_phone_once_per_plug_and_records_history(start_isola
     assert len([x for x in lines if locked in x]) == 1 and "RSA" in next(x for x in lines if locked in x)
     assert "station stopped" in err
 
-    files = sorted(history.glob("*.json"))
-    assert len(files) == 2  # the unauthorized phone is a hint, not an audit
-    assert all(json.loads(f.read_text())["devices"][0]["serial"] == pixel for f in files)
+    with open_history(parse_target(str(history)), create=False) as store:
+        scans = store.scans()
+    assert len(scans) == 2  # the unauthorized phone is a hint, not an audit
+    assert all(s.serial == pixel and s.info.source == "station" for s in scans)
     listing = CliRunner().invoke(app, ["history", "--history", str(history), "-s", pixel])
-    assert listing.exit_code == 0 and listing.stdout.count("critical") == 2
+    assert listing.exit_code == 0 and listing.stdout.count("critical") == 4  # worst and the WhatsApp row, twice
+    listing = CliRunner().invoke(app, ["history", "--history", str(history)])
+    model = scans[0].model
+    assert model and listing.stdout.count(f"{pixel} ({model})") == 2  # station audits name phone and model
 
 
 def test_scan_records_its_report_in_the_history(start_fleet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     fleet = start_fleet("nokia61-a8-mdm")
-    history = tmp_path / "h"
-    result = CliRunner().invoke(app, ["scan", "--adb-port", str(fleet.adb_port), "-q", "-f", "csv",
+    serial = fleet.serial_of("nokia61-a8-mdm")
+    history = tmp_path / "h.sqlite3"
+    result = CliRunner().invoke(app, ["scan", "--adb-port", str(fleet.adb_port), "-q", "-f", "csv", "-s", serial,
                                       "--history", str(history)])
     assert result.exit_code == 0
-    (saved,) = history.glob("*.json")
-    assert json.loads(saved.read_text())["devices"][0]["status"] == "audited"
+    with open_history(parse_target(str(history)), create=False) as store:
+        (phone,) = store.latest().phones
+    assert phone.latest.serial == serial and phone.latest.audit.status == "audited"
+    assert phone.latest.scan.source == "scan"

@@ -19,3 +19,20 @@ def test_every_python_package_under_audit_is_listed() -> None:
     assert on_disk <= listed, f"missing from [tool.setuptools] packages: {sorted(on_disk - listed)}"
     assert config["package-dir"]["audit._adb_scripts"] == "adb_scripts"
     assert (ROOT / "adb_scripts" / "collect.sh").is_file()
+
+
+def test_every_data_file_the_code_loads_is_package_data() -> None:
+    """Files loaded through importlib.resources/PackageLoader must match a package-data pattern,
+    or a non-editable install (the README's demo) fails at run time (the HTML template, say)."""
+    from fnmatch import fnmatch
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    patterns: dict[str, list[str]] = config["package-data"]
+    dirs = {"audit.report": ROOT / "audit" / "report", "audit.data": ROOT / "audit" / "data"}
+    for package, directory in dirs.items():
+        for path in directory.rglob("*"):
+            if path.is_dir() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+                continue
+            relative = path.relative_to(directory).as_posix()
+            assert any(fnmatch(relative, p) for p in patterns.get(package, [])), f"{package}: {relative} not in package-data"
+    assert (ROOT / "audit" / "report" / "templates" / "report.html").is_file()

@@ -42,6 +42,8 @@ def _sections(phone: str) -> list[tuple[str, dict[str, str], str, str]]:
         user = int(attrs.get("user", "-1"))
         if name in _FIRST:  # collect.sh: getprop, users, user types, packages per user, dumpsys, clock, appops
             return (_FIRST[name], user, attrs.get("pkg", ""), 0)
+        if name not in _PER_USER:  # after every user: device-policy
+            return (8, 0, "", 0)
         return (7, user, "", _PER_USER.index(name))  # then per user: contacts, raw, cross-profile
 
     return sorted(found, key=order)

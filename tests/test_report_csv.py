@@ -26,7 +26,10 @@ EXPECTED_HEADER = [
     "appop_mode", "last_contacts_access", "synced_contacts", "past_upload", "contacts",
     "phone_numbers", "distinct_numbers", "colleague_numbers", "business_numbers", "personal_numbers",
     "invalid_numbers", "third_party_numbers", "uploads_third_party", "severity", "rule", "finding",
-    "remediation", "alternatives", "android_newer_than_verified", "scan_interrupted",
+    "remediation", "alternatives", "android_newer_than_verified",
+    # issue 12 (appended)
+    "phone_managed", "user_managed", "mdm", "mdm_package", "mdm_role",
+    "scan_interrupted",
 ]  # fmt: skip
 
 ALLOWED = {
@@ -40,6 +43,10 @@ ALLOWED = {
     "app_enabled": {"true", "false", ""},
     "android_newer_than_verified": {"true", "false", ""},
     "scan_interrupted": {"true", "false"},
+    "phone_managed": {"true", "false", ""},
+    "user_managed": {"true", "false", ""},
+    "mdm": {"intune", "workspace_one", "android_device_policy", "samsung_knox", "other", ""},
+    "mdm_role": {"device_owner", "profile_owner", ""},
 }
 COUNT_COLUMNS = [
     "contacts", "phone_numbers", "distinct_numbers", "colleague_numbers", "business_numbers",

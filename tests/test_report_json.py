@@ -252,6 +252,8 @@ def json_value_for(column: str, dev: dict[str, Any], v: dict[str, Any] | None, d
     }
     if column in device_level:
         return dev[device_level[column]]
+    if column == "phone_managed":
+        return dev["management"]["managed"] if dev["management"] else None
     info = {"manufacturer": "manufacturer", "model": "model", "android_version": "android_version", "sdk": "sdk"}
     if column in info:
         return dev["info"][info[column]] if dev["info"] else None

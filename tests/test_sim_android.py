@@ -733,6 +733,52 @@ def test_garbage_fault_on_an_applet(fresh_phone: PhoneFactory) -> None:
     assert not out.startswith(b"\tUserInfo{0:Owner")
 
 
+TIMEOUT_LINE = "*** SERVICE 'package' DUMP TIMEOUT (10000ms) EXPIRED ***"
+
+
+def test_dumpsys_timeout_fault_cuts_one_dump_and_still_exits_0(fresh_phone: PhoneFactory) -> None:
+    phone = fresh_phone(34, extra=f'[faults]\ndumpsys_timeout = {{ after = "requested permissions:", package = "{WA}" }}\n')
+    cut = run(phone, f"dumpsys package {WA}")
+    assert cut.rc == 0 and cut.err == ""
+    assert cut.out.endswith(f"    requested permissions:\n\n{TIMEOUT_LINE}\n\n")
+    assert "android.permission.READ_CONTACTS" not in cut.out and "Package [com.whatsapp]" in cut.out
+    whole = run(phone, f"dumpsys package {W4B}")  # another package's dump is whole
+    assert whole.rc == 0 and "DUMP TIMEOUT" not in whole.out and "Compiler stats:" in whole.out
+
+
+def test_dumpsys_timeout_fault_inside_a_runtime_list_and_before_the_first_line(fresh_phone: PhoneFactory) -> None:
+    inside = fresh_phone(30, extra='[faults]\ndumpsys_timeout = { after = "runtime permissions:", timeout_ms = 2500 }\n')
+    out = run(inside, f"dumpsys package {WA}").out
+    assert out.endswith("      runtime permissions:\n\n*** SERVICE 'package' DUMP TIMEOUT (2500ms) EXPIRED ***\n\n")
+    assert "READ_CONTACTS: granted=" not in out
+    empty = fresh_phone(34, extra="[faults]\ndumpsys_timeout = {}\n")
+    assert run(empty, f"dumpsys package {W4B}").out == f"\n{TIMEOUT_LINE}\n\n"
+
+
+@pytest.mark.parametrize(("sdk", "header"), [(30, "Exception occurred while executing:"),
+                                             (34, "Exception occurred while executing 'get':")])
+def test_appops_refused_fault(fresh_phone: PhoneFactory, sdk: int, header: str) -> None:
+    phone = fresh_phone(sdk, extra=f'[faults]\nappops_refused = ["{WA}"]\n')
+    refused = run(phone, f"appops get --user 0 {WA}")
+    assert (refused.rc, refused.out) == (255, "")
+    lines = refused.err.splitlines()
+    assert lines[:2] == ["", header]
+    assert lines[2].startswith("java.lang.SecurityException: ") and lines[3].startswith("\tat ")
+    assert run(phone, f"appops get --user 10 {W4B}").rc == 0  # only the named package is refused
+    everything = fresh_phone(sdk, extra="[faults]\nappops_refused = true\n")
+    assert run(everything, f"appops get --user 10 {W4B}").rc == 255
+
+
+def test_a_user_name_with_a_line_break_spans_lines_in_both_listings(tmp_path: Path) -> None:
+    text = phone_toml(34).replace('name = "Work: Example GmbH"', 'name = "Work\\nExample GmbH"')
+    phone = SimulatedPhone(parse_profile(text), tmp_path)
+    try:
+        assert "\tUserInfo{10:Work\nExample GmbH:1030} running\n" in run(phone, "pm list users").out
+        assert "id=10, name=Work\nExample GmbH, type=profile.MANAGED," in run(phone, "cmd user list -v").out
+    finally:
+        phone.close()
+
+
 @pytest.mark.skipif(shutil.which("mksh") is None, reason="Android's shell (mksh) is not installed")
 def test_the_shell_is_mksh(shared_phones: Callable[[int], SimulatedPhone]) -> None:
     assert "MIRBSD KSH" in run(shared_phones(34), "echo $KSH_VERSION").out

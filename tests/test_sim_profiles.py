@@ -231,6 +231,14 @@ BAD = [
     (MINIMAL + "[[packages]]\npackage = 'com.whatsapp'\nfirst_install = '2024-13'\n", "packages[com.whatsapp].first_install"),
     (MINIMAL + "[[packages]]\npackage = 'com.whatsapp'\n[[packages]]\npackage = 'com.whatsapp'\n", "packages[1].package"),
     (MINIMAL.replace('sdk = 34', 'sdk = 34\nprops = { "ro bad" = "x" }'), "device.props.ro bad"),
+    (MINIMAL.replace("sdk = 34", "sdk = 23") + "[faults]\ndumpsys_timeout = {}\n", "faults.dumpsys_timeout"),
+    (MINIMAL + "[faults]\ndumpsys_timeout = { wait = 1 }\n", "faults.dumpsys_timeout.wait"),
+    (MINIMAL + "[faults]\ndumpsys_timeout = { after = '  ' }\n", "faults.dumpsys_timeout.after"),
+    (MINIMAL + "[faults]\ndumpsys_timeout = { package = 'com.whatsapp\\n' }\n", "faults.dumpsys_timeout.package"),
+    (MINIMAL.replace("sdk = 34", "sdk = 25") + "[faults]\nappops_refused = true\n", "faults.appops_refused"),
+    (MINIMAL + "[faults]\nappops_refused = ['not a package']\n", "faults.appops_refused"),
+    (MINIMAL + "[faults]\nappops_refused = []\n", "faults.appops_refused"),
+    (MINIMAL + '[[users]]\nid = 0\nname = "a\\u0000b"\n', "users[0].name"),
 ]
 
 
@@ -243,6 +251,21 @@ def test_bad_profile_names_file_and_key_in_one_line(tmp_path: Path, text: str, k
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(f"{path}: {key}: "), message
+
+
+def test_fault_tables_and_odd_user_names_load() -> None:
+    """The faults issue 8 needs: dumpsys ending early, appops refused, names over lines or long."""
+    text = (MINIMAL + "[faults]\ndumpsys_timeout = { after = '  requested permissions:', package = 'com.whatsapp' }\n"
+            'appops_refused = true\n[[users]]\nid = 0\nname = "Owner\\nsecond line "\n')
+    profile = parse_profile(text)
+    timeout = profile.faults.dumpsys_timeout
+    assert timeout is not None
+    assert (timeout.after, timeout.package, timeout.timeout_ms) == ("requested permissions:", "com.whatsapp", 10_000)
+    assert profile.faults.appops_refused == ("*",)
+    assert profile.users[0].name == "Owner\nsecond line "
+    assert parse_profile(MINIMAL).faults.dumpsys_timeout is None
+    long_name = parse_profile(MINIMAL + f"[[users]]\nid = 0\nname = '{'W' * 20_000}'\n")
+    assert len(long_name.users[0].name) == 20_000
 
 
 def test_invalid_toml_is_one_line(tmp_path: Path) -> None:

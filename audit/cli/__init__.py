@@ -14,7 +14,7 @@ from importlib import import_module
 from audit.cli.common import app
 from audit.cli.main import main
 
-for _module in ("devices", "scan", "collect", "station", "history", "fix", "policy", "simulate"):
+for _module in ("devices", "scan", "collect", "station", "history", "report", "fix", "mdm", "policy", "simulate"):
     import_module(f"audit.cli.{_module}")
 
 __all__ = ["app", "main"]

@@ -71,6 +71,7 @@ class Format(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    html = "html"
 
 
 class Lang(str, Enum):
@@ -145,14 +146,12 @@ TimeoutOpt = Annotated[
                  help="Wall-clock limit per phone, in seconds."),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", envvar="CONTACT_AUDIT_FORMAT", help="Report format.")]
-LangOpt = Annotated[
-    Lang,
-    typer.Option("--lang", envvar="CONTACT_AUDIT_LANG",
-                 help="Language of findings, remediations and table headings and notes (CSV column names and "
-                      "JSON keys stay English)."),
-]
+LangOpt = Annotated[Lang, typer.Option("--lang", envvar="CONTACT_AUDIT_LANG",
+                                       help="Language of the report and of the lines printed (en, de); "
+                                            "CSV/JSON keys stay English.")]
 HistoryOpt = Annotated[
-    Path | None,
-    typer.Option("--history", envvar="CONTACT_AUDIT_HISTORY", metavar="DIR",
-                 help="History directory (default: $XDG_DATA_HOME/contact-audit/history)."),
+    str | None,
+    typer.Option("--history", envvar="CONTACT_AUDIT_HISTORY", metavar="PATH|URL",
+                 help="The history: an SQLite file, sqlite:///PATH or postgresql://USER@HOST/DB "
+                      "(default: $XDG_DATA_HOME/contact-audit/history.sqlite3)."),
 ]

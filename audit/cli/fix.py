@@ -40,13 +40,17 @@ def fix(
     from audit.fix import apply_fix, find_target, fix_packages, plan_fix, read_phone
     from audit.messages import render
     from audit.policy import load_policy
+    from audit.report.labels import enum_label, text
     from audit.textsafe import clean
+
+    lg = lang.value
 
     def say(verdict: object, label: str) -> None:
         from audit.results import Verdict
 
         assert isinstance(verdict, Verdict)
-        typer.echo(f"{label}: {verdict.severity.value} ({verdict.rule}): {render(verdict.finding, lang.value)}")
+        typer.echo(f"{text(label, lg)}: {enum_label(verdict.severity, lg)} ({verdict.rule}): "
+                   f"{render(verdict.finding, lg)}")
 
     def body() -> int:
         pol = load_policy(policy)
@@ -54,35 +58,36 @@ def fix(
         snapshot = read_phone(host, serial, fix_packages(pol, package), _time.monotonic() + timeout)
         before = find_target(snapshot, pol, user, package)
         steps = plan_fix(snapshot.info.sdk, user, package)
-        say(before, "now")
+        say(before, "fix_now")
         if before.rule == "locked":
-            typer.echo("nothing to do: the permission is already denied and locked")
+            typer.echo(text("fix_nothing", lg))
             return EXIT_OK
         for step in steps:
-            typer.echo(f"  would run: {step.command}   # {step.why}" if dry_run else f"  plan: {step.command}   # {step.why}")
+            why = text(step.key, lg) if step.key else step.why
+            typer.echo(f"  {text('fix_would_run' if dry_run else 'fix_plan', lg)}: {step.command}   # {why}")
         if snapshot.info.sdk is None or snapshot.info.sdk < 31:
-            typer.echo("  note: Android < 12 cannot lock the denial from the shell; lock it with the device "
-                       "policy (MDM), or choose \"Don't allow\" on the phone when the app asks")
+            typer.echo("  " + text("fix_old_android", lg))
         if dry_run:
             return EXIT_OK
         if not yes:
             if not sys.stdin.isatty():
                 raise UsageError("refusing to change the phone without confirmation: pass --yes")
-            if not typer.confirm(f"Change {package} in user {user} on this phone?", default=False, err=True):
+            if not typer.confirm(text("fix_confirm", lg, package=package, user=user), default=False, err=True):
                 raise UsageError("cancelled; the phone was not changed")
         outcome = apply_fix(host, serial, snapshot, pol, user, package, timeout=timeout)
         for result in outcome.results:
-            status = "ok" if result.rc == 0 else ("no exit status" if result.rc is None else f"exit {result.rc}")
+            status = (text("fix_rc_ok", lg) if result.rc == 0
+                      else text("fix_rc_none", lg) if result.rc is None else text("fix_rc", lg, rc=result.rc))
             detail = f": {escape(clean(result.output))}" if result.output else ""
             err.print(f"  {escape(result.step.command)} -> {status}{detail}")
         if outcome.after is not None:
-            say(outcome.after, "after")
+            say(outcome.after, "fix_after")
         if outcome.locked:
-            typer.echo("the permission is denied and locked")
+            typer.echo(text("fix_locked", lg))
         elif outcome.denied:
-            typer.echo("the permission is denied but not locked: the app can ask again; lock it with the device policy")
+            typer.echo(text("fix_denied", lg))
         else:
-            typer.echo("the permission is NOT denied: check the phone by hand")
+            typer.echo(text("fix_not_denied", lg))
         return EXIT_OK if outcome.denied else EXIT_FINDINGS
 
     raise typer.Exit(guard(body))

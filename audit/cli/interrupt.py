@@ -19,6 +19,8 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
+from audit.report.labels import text
+
 QUIT_STATUS = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -30,9 +32,10 @@ def _say(text: str) -> None:
 
 
 @contextlib.contextmanager
-def stop_on_signals(stop: threading.Event, stopping: str) -> Iterator[None]:
-    """While inside: SIGINT/SIGTERM set ``stop`` (saying ``stopping`` on stderr); a second one
+def stop_on_signals(stop: threading.Event, lang: str = "en") -> Iterator[None]:
+    """While inside: SIGINT/SIGTERM set ``stop`` (saying so on stderr, in ``lang``); a second one
     raises ``SystemExit(130)`` at once. Previous handlers come back on exit."""
+    stopping, again = text("signal_stopping", lang), text("signal_again", lang)  # not looked up in a handler
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread; the caller's stay
         return
@@ -40,9 +43,9 @@ def stop_on_signals(stop: threading.Event, stopping: str) -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         if not stop.is_set():
             stop.set()
-            _say(f"contact-audit: {stopping}; press Ctrl-C again to quit at once")
+            _say(stopping)
             return
-        _say("contact-audit: interrupted again: quitting at once")
+        _say(again)
         raise SystemExit(QUIT_STATUS)
 
     previous: dict[int, object] = {}

@@ -32,20 +32,25 @@ from audit.errors import UsageError
 class _Progress:
     """Draws one line per phone on stderr as it finishes (the core only calls these methods)."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, lang: str = "en") -> None:
         self.quiet = quiet
+        self.lang = lang
         self.total = 0
         self.finished = 0
 
     def phones_found(self, devices: Sequence[object]) -> None:
+        from audit.report.labels import text
+
         self.total = len(devices)
         if not self.quiet:
-            err.print(f"[dim]{self.total} phone(s) attached[/dim]")
+            err.print(f"[dim]{escape(text('progress_attached', self.lang, count=self.total))}[/dim]")
 
     def phone_started(self, serial: str) -> None:
         pass
 
     def phone_finished(self, result: object) -> None:
+        from audit.report.labels import enum_label, text
+        from audit.report.table import not_audited_reason
         from audit.results import DeviceResult, DeviceStatus
         from audit.textsafe import clean
 
@@ -58,14 +63,13 @@ class _Progress:
             worst = result.worst.value if result.worst else "ok"
             colour = {"critical": "red", "high": "red", "unknown": "yellow", "medium": "yellow"}.get(worst, "green")
             model = escape(clean(result.snapshot.info.model or "")) if result.snapshot else ""
-            err.print(f"[{colour}]●[/{colour}] {name} {model}: worst [{colour}]{worst}[/{colour}], "
-                      f"{len(result.verdicts)} verdict(s), {result.duration_s:.1f}s")
+            summary = text("progress_audited", self.lang, worst=enum_label(result.worst, self.lang),
+                           count=len(result.verdicts), seconds=seconds(result.duration_s, self.lang))
+            err.print(f"[{colour}]●[/{colour}] {name} {model}: {escape(summary)}")
         else:
-            err.print(f"[yellow]○[/yellow] {name}: not audited ({result.status.value}): "
-                      f"{escape(clean(result.error or ''))}")
-
-
-STOPPING = "stopping: phones still running get up to 2 s, then are reported as interrupted"  # scan.STOP_GRACE_S
+            status = text("not_audited", self.lang, status=enum_label(result.status, self.lang))
+            err.print(f"[yellow]○[/yellow] {name}: {escape(status)}: "
+                      f"{escape(clean(not_audited_reason(result, self.lang)))}")
 
 
 def run_scan(
@@ -84,13 +88,15 @@ def run_scan(
     quiet: bool,
     station: str | None,
     host: object | None = None,
-    history: Path | None = None,
+    history: str | None = None,
+    record: bool = False,
     stop: threading.Event | None = None,
 ) -> int:
     """The scan command's body, shared with ``demo``. Returns the exit status."""
     from audit.adb import AdbHost
     from audit.policy import Policy, load_policy
     from audit.report import exit_code, render
+    from audit.report.labels import text as label
     from audit.report.output import write_atomic
     from audit.results import Severity
     from audit.scan import ScanOptions, scan
@@ -101,32 +107,37 @@ def run_scan(
     assert isinstance(policy, Policy)
     if output is not None:
         check_writable(output)  # before the scan: a typo must not cost a whole fleet's scan
+    recorder = None
+    if record:  # likewise the history: opened (created, migrated) now, refused now if it is bad
+        from audit.cli.history import open_recorder
+
+        recorder = open_recorder(history, quiet=quiet)
     threshold_name = fail_on.value if fail_on is not None else (policy.fail_on.value if policy.fail_on else "never")
     adb_host = host if isinstance(host, AdbHost) else AdbHost.connect(host_port)
     options = ScanOptions(serials=tuple(serials), jobs=jobs, timeout=timeout,
                           **({"station": station} if station else {}))
     stop = stop or threading.Event()
-    progress = _Progress(quiet)
+    progress = _Progress(quiet, lang.value)
     report = scan(adb_host, policy, options, progress, stop)
     if not report.devices and not quiet:
-        err.print("[yellow]no phone is attached to this adb server: nothing was audited[/yellow] "
-                  "(plug one in with USB debugging on, or `adb connect HOST:PORT`)")
+        err.print(f"[yellow]{escape(label('progress_none', lang.value))}[/yellow]")
     if report.interrupted:
-        err.print("[yellow]interrupted: phones that did not finish are in the report as 'interrupted'[/yellow]")
-    text = render(report, fmt.value, lang=lang.value, excel=excel)
-    if history is not None:
-        from audit.history import record
-
-        saved = record(report, history)
-        if not quiet:
-            err.print(f"[dim]recorded in the history: {escape(str(saved))}[/dim]")
+        err.print(f"[yellow]{escape(label('progress_interrupted', lang.value))}[/yellow]")
+    width, colour = table_layout(to_stdout=output is None)
+    text = render(report, fmt.value, lang=lang.value, excel=excel, width=width, colour=colour)
     if output is not None:
         write_atomic(output, text, bom=excel and fmt is Format.csv)
         if not quiet:
-            err.print(f"report written to {escape(str(output))}")
+            err.print(escape(label("progress_written", lang.value, path=str(output))))
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
+    if recorder is not None:  # after the report: a history that fails now costs a warning, not the report
+        from audit.cli.history import record_or_warn
+
+        if record_or_warn(recorder, report, "scan") and not quiet:
+            err.print(f"[dim]{escape(label('progress_history', lang.value, path=recorder.target.describe()))}[/dim]")
+        recorder.close()
     if explain:
         from audit.classify import explain_lines
         from audit.textsafe import clean
@@ -134,10 +145,34 @@ def run_scan(
         for device in report.devices:
             for counts in device.counts:
                 for line in explain_lines(counts, lang.value):
-                    err.print(f"{escape(clean(device.serial))} user {counts.user_id}: {escape(line)}")
+                    err.print(escape(label("explain_prefix", lang.value, serial=clean(device.serial),
+                                           user=counts.user_id, line=line)))
     if threshold_name == "never":
         return exit_code(report, None)
     return exit_code(report, Severity(threshold_name))
+
+
+def seconds(value: float, lang: str) -> str:
+    """A duration with one decimal, with the decimal comma German readers expect."""
+    shown = f"{value:.1f}"
+    return shown.replace(".", ",") if lang == "de" else shown
+
+
+def table_layout(*, to_stdout: bool) -> tuple[int, bool]:
+    """The table's width and whether it may use colours.
+
+    Width: ``COLUMNS`` if set, else the terminal's, else 120 (a pipe or a file). Colours only on
+    a terminal, and never with ``NO_COLOR`` set or ``TERM=dumb``: a file or a pipe gets plain
+    text without a single escape code.
+    """
+    import shutil
+
+    from audit.report.table import WIDTH
+
+    width = shutil.get_terminal_size((WIDTH, 24)).columns or WIDTH
+    colour = (to_stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+              and os.environ.get("TERM") != "dumb")
+    return width, colour
 
 
 def check_writable(path: Path) -> None:
@@ -191,24 +226,36 @@ def scan_command(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", envvar="CONTACT_AUDIT_QUIET", help="No progress on stderr.")] = False,
     history: Annotated[
-        Path | None,
-        typer.Option("--history", envvar="CONTACT_AUDIT_HISTORY", metavar="DIR",
-                     help="Also keep the report (JSON, counts only) in this history directory."),
+        str | None,
+        typer.Option("--history", envvar="CONTACT_AUDIT_HISTORY", metavar="PATH|URL",
+                     help="Record the scan (counts only) in this history: an SQLite file, sqlite:///PATH or "
+                          "postgresql://USER@HOST/DB. Default: $XDG_DATA_HOME/contact-audit/history.sqlite3."),
     ] = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", envvar="CONTACT_AUDIT_NO_HISTORY", help="Do not record the scan.")
+    ] = False,
     adb_port: AdbPort = None,
 ) -> None:
     """Audit all attached phones (or the named ones) concurrently and print the report.
+
+    The table fits the terminal (COLUMNS, else the terminal's width, else 120): phones worst
+    first, each with its verdicts; under every finding its remediation (the `contact-audit fix`
+    command); phones not audited listed apart with the reason. Colours only on a terminal
+    (never with NO_COLOR). Nothing in it is cut; CSV and JSON carry the same facts as data.
+
+    Records the scan in the history unless --no-history; a --history that cannot be used is
+    refused before any phone is read, and one that fails after the scan costs a warning only.
 
     Exit status: 0 all audited and nothing at or above --fail-on; 1 a verdict at or above it;
     2 usage or policy error; 3 some phone could not be audited (or none was attached) and nothing
     reached the threshold.
     """
     stop = threading.Event()
-    with stop_on_signals(stop, STOPPING):
+    with stop_on_signals(stop, lang.value):
         code = guard(lambda: run_scan(
             host_port=adb_port, serials=serial or [], policy_path=policy, fmt=fmt, output=output, jobs=jobs,
             timeout=timeout, fail_on=fail_on, lang=lang, excel=excel, explain=explain, quiet=quiet, station=station,
-            history=history, stop=stop,
+            history=history, record=not no_history, stop=stop,
         ))
     raise typer.Exit(code)
 
@@ -235,10 +282,10 @@ def demo(
     from audit.demo import run_demo
 
     stop = threading.Event()
-    with stop_on_signals(stop, STOPPING):
+    with stop_on_signals(stop, lang.value):
         code = guard(lambda: run_demo(lambda host, policy_path: run_scan(
             host_port=None, serials=[], policy_path=policy_path, fmt=fmt, output=None, jobs=None, timeout=timeout,
             fail_on=FailOn.never, lang=lang, excel=False, explain=False, quiet=False, station="demo", host=host,
             stop=stop,
-        ), err))
+        ), err, lang.value))
     raise typer.Exit(code)

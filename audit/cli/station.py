@@ -27,20 +27,24 @@ def station(
     """Plug-and-audit: audit every phone as it is plugged in, until Ctrl-C or SIGTERM.
 
     Prints one line per phone on stdout when its audit finishes (replug a phone to audit it
-    again), and records each phone's report in the history (JSON, counts only) unless
-    --no-history. Phones that cannot be audited get one line with the hint, once per state.
-    When the adb server dies the station says so and restarts it if it started it itself (else
-    waits for it); phones that stay attached are not audited again. On Ctrl-C, phones still
-    running are listed as interrupted; a second Ctrl-C quits at once.
+    again), and records each audit in the history (counts only) unless --no-history. A
+    --history that cannot be used is refused at start; one that fails later costs a warning
+    per audit, and the station goes on. Phones that cannot be audited get one line with the
+    hint, once per state. When the adb server dies the station says so and restarts it if it
+    started it itself (else waits for it); phones that stay attached are not audited again. On
+    Ctrl-C or SIGTERM, phones still running are listed as interrupted; a second Ctrl-C quits at
+    once.
     """
     import socket as _socket
     from datetime import datetime
 
     from audit import __version__ as version
     from audit.adb import AdbHost
-    from audit.history import default_dir, record
+    from audit.cli.history import open_recorder, record_or_warn
     from audit.messages import render
     from audit.policy import load_policy
+    from audit.report.labels import enum_label, text
+    from audit.report.table import not_audited_reason
     from audit.results import DeviceResult, DeviceStatus, ScanReport
     from audit.scan import new_scan_id, utc_now
     from audit.station import run_station
@@ -48,16 +52,19 @@ def station(
 
     def body() -> int:
         pol = load_policy(policy)
+        recorder = None if no_history else open_recorder(history)  # a bad --history: refused before adb
         host = AdbHost.connect(adb_port)
-        folder = None if no_history else (history or default_dir())
         station_name = name or _socket.gethostname()
         stop = threading.Event()
-        counts = {"phones": 0, "audited": 0}
+        counts = {"phones": 0, "audited": 0, "unrecorded": 0}
 
         def line(result: DeviceResult) -> None:
-            # Record first, then announce: once a line is on screen its history entry exists.
-            if folder is not None and result.status not in (DeviceStatus.UNAUTHORIZED, DeviceStatus.INTERRUPTED):
-                record(ScanReport(new_scan_id(), utc_now(), station_name, version, pol.name, pol.sha256, (result,)), folder)
+            # Record first, then announce: once a line is on screen its history entry exists (or
+            # a warning above it said it could not be recorded). An interrupted audit is no result.
+            if recorder is not None and result.status not in (DeviceStatus.UNAUTHORIZED, DeviceStatus.INTERRUPTED):
+                report = ScanReport(new_scan_id(), utc_now(), station_name, version, pol.name, pol.sha256, (result,))
+                if not record_or_warn(recorder, report, "station"):
+                    counts["unrecorded"] += 1
             counts["phones"] += 1
             when = datetime.now().strftime("%H:%M:%S")
             serial = clean(result.serial)
@@ -65,21 +72,30 @@ def station(
                 counts["audited"] += 1
                 model = clean(result.snapshot.info.model or "") if result.snapshot else ""
                 worst = max(result.verdicts, key=lambda v: v.severity.rank, default=None)
-                text = f"{worst.severity.value.upper()}: {render(worst.finding, lang.value)}" if worst else "no verdict"
-                typer.echo(f"{when}  {serial}  {model}: {text}")
+                said = (f"{enum_label(worst.severity, lang.value).upper()}: {clean(render(worst.finding, lang.value), 2000)}"
+                        if worst else text("no_verdicts", lang.value))
+                typer.echo(f"{when}  {serial}  {model}: {said}")
             else:
-                typer.echo(f"{when}  {serial}: not audited ({result.status.value}): {clean(result.error or '', 300)}")
+                status = text("not_audited", lang.value, status=enum_label(result.status, lang.value))
+                typer.echo(f"{when}  {serial}: {status}: {clean(not_audited_reason(result, lang.value), 300)}")
 
         if host.started_server:
-            err.print(f"[dim]started an adb server on port {host.port}; it keeps running after the station "
-                      "(`adb kill-server` stops it)[/dim]")
-        err.print("station ready: plug in phones (USB debugging on); Ctrl-C to stop")
-        with stop_on_signals(stop, "stopping: phones still running get up to 2 s, then are reported as interrupted"):
+            err.print(f"[dim]{escape(text('station_started_server', lang.value, port=host.port))}[/dim]")
+        err.print(escape(text("station_ready", lang.value)))
+        with stop_on_signals(stop, lang.value):
             run_station(host, pol, line, stop, timeout=timeout,
-                        on_started=lambda s: err.print(f"[dim]auditing {escape(clean(s))}...[/dim]"),
-                        on_notice=lambda text: err.print(f"[yellow]station: {escape(text)}[/yellow]"))
-        where = f"; history: {folder}" if folder is not None else ""
-        err.print(f"station stopped: {counts['audited']} audit(s) done, {counts['phones']} result(s){escape(where)}")
+                        on_started=lambda s: err.print(
+                            f"[dim]{escape(text('station_auditing', lang.value, serial=clean(s)))}[/dim]"),
+                        on_notice=lambda message: err.print(
+                            f"[yellow]{escape(text('station_notice', lang.value, text=render(message, lang.value)))}"
+                            "[/yellow]"))
+        where = text("station_history", lang.value, path=recorder.target.describe()) if recorder is not None else ""
+        if counts["unrecorded"]:
+            where += text("station_unrecorded", lang.value, count=counts["unrecorded"])
+        if recorder is not None:
+            recorder.close()
+        err.print(escape(text("station_stopped", lang.value, audited=counts["audited"], results=counts["phones"],
+                              where=where)))
         return EXIT_OK
 
     raise typer.Exit(guard(body))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from audit.parse.appops import parse_appops
 from audit.parse.clock import access_time, parse_clock
 from audit.parse.content import parse_contacts, parse_raw_contacts
+from audit.parse.device_policy import parse_device_policy
 from audit.parse.dumpsys_package import PackageDump, dumpsys_failure, parse_dumpsys_package
 from audit.parse.getprop import parse_getprop
 from audit.parse.grants import PermissionFinding, read_contacts
@@ -37,6 +38,7 @@ from audit.snapshot import (
     AppState,
     ContactDatum,
     DeviceInfo,
+    DevicePolicyState,
     DeviceSnapshot,
     PermissionStatus,
     UserKind,
@@ -113,7 +115,8 @@ def build_snapshot(serial: str, collection: Collection, packages: Sequence[str])
     clock = _clock(collection, problems, apps)
     apps = [_with_access_times(app, clock) for app in apps]
     return DeviceSnapshot(
-        serial, info, users, tuple(apps), tuple(books), tuple(problems), users_complete, unlisted, clock
+        serial, info, users, tuple(apps), tuple(books), tuple(problems), users_complete, unlisted,
+        clock=clock, device_policy=_device_policy(collection),
     )
 
 
@@ -133,6 +136,23 @@ def _with_access_times(app: AppState, clock: int | None) -> AppState:
         return app
     ops = tuple(replace(op, last_access_utc=access_time(op.last_access, clock)) for op in app.appops)
     return replace(app, appops=ops)
+
+
+def _device_policy(collection: Collection) -> DevicePolicyState:
+    """The owners; unknown (with the reason) unless the dump shows the owners part whole.
+
+    Read whatever the exit status: the collector bounds the dump in time and size, so a dump cut
+    by ``timeout`` or ``head -c`` exits non-zero, and the parser itself decides whether the
+    owners part was seen to end.
+    """
+    section = collection.first("device-policy")
+    if section is None:
+        return DevicePolicyState(False, (), ("dumpsys device_policy was not collected",))
+    state = parse_device_policy(section.body)
+    if state.known or section.rc in (0, None):
+        return state
+    why = "timed out" if section.rc == 124 else f"exit status {section.rc}"
+    return DevicePolicyState(False, state.owners, (*state.problems, f"dumpsys device_policy failed ({why})"))
 
 
 def _named_user_ids(

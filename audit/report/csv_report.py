@@ -11,6 +11,7 @@ import csv
 import io
 
 from audit.android_versions import newer_than_verified
+from audit.management import phone_management
 from audit.messages import render as render_message
 from audit.report.labels import check_lang
 from audit.report.text import valid_unicode
@@ -58,6 +59,12 @@ COLUMNS: tuple[str, ...] = (
     "remediation",
     "alternatives",
     "android_newer_than_verified",
+    # issue 12: who manages the phone and the verdict's user (appended, schema v1 is additive)
+    "phone_managed",
+    "user_managed",
+    "mdm",
+    "mdm_package",
+    "mdm_role",
     "scan_interrupted",
 )
 
@@ -94,13 +101,13 @@ def records(report: ScanReport, lang: str = "en") -> list[dict[str, str]]:
     check_lang(lang)
     rows: list[dict[str, str]] = []
     for device in report.devices:
-        base = _scan_cells(report) | _device_cells(device)
+        base = _scan_cells(report) | _device_cells(device) | phone_management_cells(device)
         if not device.verdicts:
             # never an empty severity: a spreadsheet filtered by severity must still show the phone
             rows.append({c: base.get(c, "") for c in COLUMNS} | {"severity": device.worst.value})
             continue
         for verdict in device.verdicts:
-            row = base | _verdict_cells(verdict, lang)
+            row = base | _verdict_cells(verdict, lang) | user_management_cells(verdict)
             rows.append({c: row.get(c, "") for c in COLUMNS})
     return rows
 
@@ -189,4 +196,22 @@ def _verdict_cells(verdict: Verdict, lang: str) -> dict[str, str]:
         "finding": render_message(verdict.finding, lang),
         "remediation": render_message(verdict.remediation, lang),
         "alternatives": LIST_SEPARATOR.join(verdict.alternatives),
+    }
+
+
+def phone_management_cells(device: DeviceResult) -> dict[str, str]:
+    """``phone_managed``: empty when the phone was not read or its owners are unknown (never "false")."""
+    if device.snapshot is None:
+        return {"phone_managed": ""}
+    return {"phone_managed": _bool(phone_management(device.snapshot).managed)}
+
+
+def user_management_cells(verdict: Verdict) -> dict[str, str]:
+    """Whether the verdict's user is managed and by which MDM app; empty when unknown."""
+    m = verdict.management
+    return {
+        "user_managed": _bool(m.managed),
+        "mdm": m.vendor.value if m.vendor is not None else "",
+        "mdm_package": _text(m.package),
+        "mdm_role": m.role.value if m.role is not None else "",
     }

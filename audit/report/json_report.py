@@ -13,6 +13,7 @@ from typing import Any
 
 from audit.android_versions import newer_than_verified
 from audit.apps import display_name
+from audit.management import Management, management_of, phone_management, recognise
 from audit.messages import render as render_message
 from audit.report.labels import check_lang
 from audit.report.summary import FleetSummary, summarize
@@ -59,6 +60,10 @@ def summary_document(summary: FleetSummary) -> Json:
         "phones_exposing": summary.phones_exposing,
         "exposed_third_party_numbers": summary.exposed_numbers,
         "exposed_complete": summary.exposed_complete,
+        "managed_phones": summary.managed_phones,
+        "unmanaged_phones": summary.unmanaged_phones,
+        "management_unknown_phones": summary.management_unknown_phones,
+        "mdm_closable_findings": summary.mdm_closable_findings,
     }
 
 
@@ -86,6 +91,40 @@ def _device(device: DeviceResult, lang: str) -> Json:
         "android_newer_than_verified": newer_than_verified(
             snapshot.info.sdk if snapshot is not None else None
         ),
+        "management": _phone_management(snapshot),
+    }
+
+
+def _management(m: Management) -> Json:
+    return {
+        "state": m.state.value,
+        "managed": m.managed,
+        "mdm": m.vendor.value if m.vendor is not None else None,
+        "mdm_name": m.mdm_name,
+        "package": m.package,
+        "role": m.role.value if m.role is not None else None,
+    }
+
+
+def _phone_management(snapshot: DeviceSnapshot | None) -> Json | None:
+    """The phone's management plus every owner read; ``null`` when the phone was not read."""
+    if snapshot is None:
+        return None
+    policy = snapshot.device_policy
+    return {
+        **_management(phone_management(snapshot)),
+        "owners_known": policy.known,
+        "owners": [
+            {
+                "role": o.role.value,
+                "user_id": o.user_id,
+                "package": o.package,
+                "component": _s(o.component),
+                "mdm": recognise(o.package).value,
+            }
+            for o in policy.owners
+        ],
+        "problems": _notes(policy.problems),
     }
 
 
@@ -139,6 +178,7 @@ def _user(device: DeviceResult, snapshot: DeviceSnapshot | None, uid: int) -> Js
         "running": user.running if user is not None else None,
         "address_book": _address_book(book, counts),
         "apps": [_app(a) for a in apps],
+        "management": _management(management_of(snapshot, uid)) if snapshot is not None else None,
     }
 
 
@@ -250,4 +290,8 @@ def _verdict(verdict: Verdict, lang: str) -> Json:
         "remediation": _message(verdict.remediation, lang),
         "alternatives": list(verdict.alternatives),
         "last_contacts_access_text": _s(verdict.last_contacts_access_text),
+        "user_managed": verdict.management.managed,
+        "mdm": verdict.management.vendor.value if verdict.management.vendor is not None else None,
+        "mdm_package": verdict.management.package,
+        "mdm_role": verdict.management.role.value if verdict.management.role is not None else None,
     }

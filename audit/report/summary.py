@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audit.results import DeviceResult, DeviceStatus, ScanReport, Severity, Upload
+from audit.management import ManagedState, phone_management
+from audit.results import DeviceResult, DeviceStatus, ScanReport, Severity, Upload, Verdict
 
 # Declaration order (critical ... ok, unknown): the order every report lists severities in.
 SEVERITY_ORDER = tuple(Severity)
@@ -36,6 +37,12 @@ class FleetSummary:
     # False: some exposing user's numbers are unknown or lack digests, so exposed_numbers is a lower bound
     exposed_complete: bool
     interrupted: bool
+    # issue 12: audited phones by management (device or profile owner), and the findings an MDM
+    # policy denying READ_CONTACTS would close (see mdm_closable)
+    managed_phones: int = 0
+    unmanaged_phones: int = 0
+    management_unknown_phones: int = 0
+    mdm_closable_findings: int = 0
 
     def not_audited_count(self, status: DeviceStatus) -> int:
         return dict(self.not_audited_by_status).get(status, 0)
@@ -81,7 +88,36 @@ def summarize(report: ScanReport) -> FleetSummary:
         exposed_numbers=len(exposed),
         exposed_complete=complete,
         interrupted=report.interrupted,
+        **_management_counts(report),
     )
+
+
+def mdm_closable(verdict: Verdict) -> bool:
+    """A finding the user's MDM closes by denying and locking READ_CONTACTS for the app.
+
+    Every verdict of an installed audited app that is not ``ok`` on a managed user: once the MDM
+    denies the permission with POLICY_FIXED, the next audit finds it ``locked``.
+    """
+    return (
+        verdict.package is not None
+        and verdict.severity is not Severity.OK
+        and verdict.rule != "unknown.installed"
+        and verdict.management.state is ManagedState.MANAGED
+    )
+
+
+def _management_counts(report: ScanReport) -> dict[str, int]:
+    counts = {"managed_phones": 0, "unmanaged_phones": 0, "management_unknown_phones": 0, "mdm_closable_findings": 0}
+    for device in report.devices:
+        if device.status is not DeviceStatus.AUDITED or device.snapshot is None:
+            continue
+        state = phone_management(device.snapshot).state
+        key = {ManagedState.MANAGED: "managed_phones", ManagedState.UNMANAGED: "unmanaged_phones"}.get(
+            state, "management_unknown_phones"
+        )
+        counts[key] += 1
+        counts["mdm_closable_findings"] += sum(1 for v in device.verdicts if mdm_closable(v))
+    return counts
 
 
 def _collect_exposed(device: DeviceResult, exposed: set[bytes]) -> tuple[int, bool]:

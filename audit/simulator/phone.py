@@ -31,7 +31,7 @@ from pathlib import Path
 from audit.simulator.android import book, catalog, schema
 from audit.simulator.android.perms import owner_of, uid_modes
 from audit.simulator.android.text import PERMISSION_FLAGS
-from audit.simulator.profile import ANDROID_COMMANDS, Package, PackageUser, Profile, User
+from audit.simulator.profile import ANDROID_COMMANDS, DumpsysTimeout, Package, PackageUser, Profile, User
 
 DEVICE_TMP = "/data/local/tmp"
 SHELL_NAME = "/system/bin/sh"
@@ -319,8 +319,12 @@ def _seed(conn: sqlite3.Connection, profile: Profile, users: tuple[User, ...]) -
         "current_user": "0",
         "latency_ms": str(profile.faults.latency_ms),
         "garbage_command": profile.faults.garbage_command or "",
+        **_dumpsys_timeout_meta(profile.faults.dumpsys_timeout),
+        "appops_refused": " ".join(profile.faults.appops_refused),
         "content_error_status": str(profile.content_error_status),
         "oem_user_tokens": " ".join(profile.oem_user_tokens),
+        "device_owner": profile.device_owner or "",
+        "profile_owners": " ".join(f"{u.id}={u.profile_owner}" for u in users if u.profile_owner),
     }
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
     conn.executemany("INSERT INTO props (key, value) VALUES (?, ?)", profile.properties().items())
@@ -348,6 +352,16 @@ def _seed(conn: sqlite3.Connection, profile: Profile, users: tuple[User, ...]) -
         if default[0] is None:
             default = _default_account(profile.manufacturer)
         book.write_book(conn, u.id, contacts, country, default)
+
+
+def _dumpsys_timeout_meta(fault: DumpsysTimeout | None) -> dict[str, str]:
+    """The dumpsys timeout fault as meta rows for the stub (absent rows: no fault)."""
+    if fault is None:
+        return {}
+    meta = {"dumpsys_timeout_ms": str(fault.timeout_ms), "dumpsys_timeout_package": fault.package or ""}
+    if fault.after is not None:
+        meta["dumpsys_timeout_after"] = fault.after
+    return meta
 
 
 def _default_account(manufacturer: str) -> tuple[str | None, str | None]:

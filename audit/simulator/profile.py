@@ -30,16 +30,33 @@ MIN_SDK, MAX_SDK = 23, 38
 USER_KINDS = ("owner", "work_profile", "secure_folder", "clone", "secondary", "guest", "other")
 ANDROID_COMMANDS = ("getprop", "pm", "cmd", "dumpsys", "appops", "content", "settings", "id", "whoami")
 MAX_GENERATED = 250_000
+MAX_USER_NAME = 65_536  # beyond the parser's bound on one record (audit/parse/users.py), on purpose
 # Used with fullmatch: "$" would also accept a trailing "\n".
 _DURATION = re.compile(r"(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m(?!s))?(?:([0-9]+)s)?(?:([0-9]+)ms)?")
 _CLOCK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 _OP = re.compile(r"[A-Z][A-Z0-9_]*")
 _PROP = re.compile(r"[A-Za-z0-9_.\-]+")
 _COMMAND = re.compile(r"[a-z][a-z0-9_.\-]*")
+# A device-policy admin component as flattenToShortString prints it: "package/.Receiver".
+_COMPONENT = re.compile(r"([A-Za-z][A-Za-z0-9_.]*)/(\.?[A-Za-z_][A-Za-z0-9_.$]*)")
 
 
 class ProfileError(AuditError):
     """A profile file is missing, malformed or inconsistent (one line: file, key, problem)."""
+
+
+@dataclass(frozen=True)
+class DumpsysTimeout:
+    """``dumpsys package`` gives up on the package service, as AOSP's dumpsys does after its
+    timeout: the dump so far, then ``*** SERVICE 'package' DUMP TIMEOUT (Nms) EXPIRED ***``, exit 0.
+
+    ``after``: the dump is cut after its first line that starts with this text (leading spaces
+    ignored); None cuts before the first line. ``package``: only this package's dump (None: all).
+    """
+
+    after: str | None = None
+    package: str | None = None
+    timeout_ms: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,8 @@ class Faults:
     latency_ms: int = 0  # every Android command stub sleeps this long first
     garbage_command: str | None = None  # this command prints garbage bytes/lines
     trickle_ms: int = 0  # transport: stream data goes out one byte per WRTE, this many ms apart
+    dumpsys_timeout: DumpsysTimeout | None = None  # `dumpsys package` stops early, says so, exits 0
+    appops_refused: tuple[str, ...] = ()  # `appops get` of these packages ("*": all) throws SecurityException
 
 
 @dataclass(frozen=True)
@@ -142,6 +161,7 @@ class User:
     parent: int | None = None
     settings: tuple[tuple[str, str], ...] = ()  # Settings.Secure in this user
     book: Book = Book()
+    profile_owner: str | None = None  # "package/.Receiver": the DPC that owns this profile (MDM)
 
 
 def _owner() -> tuple[User, ...]:
@@ -175,6 +195,7 @@ class Profile:
     system_apps: bool = True
     description: str = ""
     source: str | None = None
+    device_owner: str | None = None  # "package/.Receiver": the DPC that owns the phone (user 0)
 
     @property
     def shell_v2(self) -> bool:
@@ -359,6 +380,18 @@ class _Loader:
             raise self.fail(_join(path, key), "must be one line")
         return value
 
+    def user_name(self, data: Mapping[str, Any], path: str, default: str) -> str:
+        """A user's name: may span lines and be long, as a device-policy app can set it
+        (``pm list users`` then prints one record over several lines)."""
+        value = data.get("name", default)
+        if not isinstance(value, str):
+            raise self.fail(_join(path, "name"), f"must be a string, not {type(value).__name__}")
+        if "\x00" in value:
+            raise self.fail(_join(path, "name"), "must not hold NUL")
+        if len(value) > MAX_USER_NAME:
+            raise self.fail(_join(path, "name"), f"at most {MAX_USER_NAME} characters")
+        return value
+
     def opt_text(self, data: Mapping[str, Any], key: str, path: str) -> str | None:
         if key not in data:
             return None
@@ -445,7 +478,7 @@ class _Loader:
             data, "device",
             ("manufacturer", "model", "product", "device", "brand", "android_release", "sdk", "fingerprint",
              "serialno", "build_id", "security_patch", "sim_country", "locale", "timezone", "clock", "props",
-             "oem_user_tokens", "content_error_status", "system_apps"),
+             "oem_user_tokens", "content_error_status", "system_apps", "device_owner"),
             "device",
         )
         sdk = self.integer(dev, "sdk", "device", lo=MIN_SDK, hi=MAX_SDK)
@@ -478,7 +511,7 @@ class _Loader:
             device=device,
             android_release=release,
             sdk=sdk,
-            faults=self.faults(data),
+            faults=self.faults(data, sdk),
             brand=self.text(dev, "brand", "device", manufacturer.lower()),
             fingerprint=self.text(dev, "fingerprint", "device", ""),
             serialno=self.text(dev, "serialno", "device", serial_default),
@@ -496,7 +529,18 @@ class _Loader:
             system_apps=self.flag(dev, "system_apps", "device", True),
             description=description,
             source=self.where,
+            device_owner=self.component(dev, "device_owner", "device"),
         )
+
+    def component(self, data: Mapping[str, Any], key: str, path: str) -> str | None:
+        """An owner component ("package/.Receiver"), checked so the dumpsys stub prints it verbatim."""
+        value = self.opt_text(data, key, path)
+        if value is None:
+            return None
+        match = _COMPONENT.fullmatch(value)
+        if match is None or not is_package_name(match.group(1)):
+            raise self.fail(f"{path}.{key}", "must be a component such as \"com.example.mdm/.AdminReceiver\"")
+        return value
 
     def oem_tokens(self, dev: Mapping[str, Any]) -> tuple[str, ...]:
         tokens = self.strings(dev, "oem_user_tokens", "device")
@@ -505,11 +549,11 @@ class _Loader:
                 raise self.fail("device.oem_user_tokens", f"not a key=value token: {token[:40]!r}")
         return tokens
 
-    def faults(self, data: Mapping[str, Any]) -> Faults:
+    def faults(self, data: Mapping[str, Any], sdk: int) -> Faults:
         raw = self.table(
             data, "faults",
             ("unauthorized", "no_answer", "drop_after_bytes", "freeze_after_bytes", "latency_ms", "garbage_command",
-             "trickle_ms"),
+             "trickle_ms", "dumpsys_timeout", "appops_refused"),
             "faults",
         )
         garbage = self.opt_text(raw, "garbage_command", "faults")
@@ -523,7 +567,45 @@ class _Loader:
             latency_ms=self.integer(raw, "latency_ms", "faults", 0, lo=0, hi=60_000),
             garbage_command=garbage,
             trickle_ms=self.integer(raw, "trickle_ms", "faults", 0, lo=0, hi=60_000),
+            dumpsys_timeout=self.dumpsys_timeout(raw, sdk),
+            appops_refused=self.appops_refused(raw, sdk),
         )
+
+    def dumpsys_timeout(self, faults: Mapping[str, Any], sdk: int) -> DumpsysTimeout | None:
+        if "dumpsys_timeout" not in faults:
+            return None
+        path = "faults.dumpsys_timeout"
+        raw = self.table(faults, "dumpsys_timeout", ("after", "package", "timeout_ms"), path)
+        if sdk < 24:  # Android 6's dumpsys waits for the service without a timeout
+            raise self.fail(path, "needs device.sdk >= 24: Android 6's dumpsys has no timeout")
+        package = self.opt_text(raw, "package", path)
+        if package is not None and not is_package_name(package):
+            raise self.fail(f"{path}.package", f"not a valid Android package name: {package[:80]!r}")
+        after = self.opt_text(raw, "after", path)
+        if after is not None and not after.strip():
+            raise self.fail(f"{path}.after", "must name the start of a line (leave it out to cut before the first)")
+        return DumpsysTimeout(
+            after=after.strip() if after is not None else None,
+            package=package,
+            timeout_ms=self.integer(raw, "timeout_ms", path, 10_000, lo=1, hi=3_600_000),
+        )
+
+    def appops_refused(self, faults: Mapping[str, Any], sdk: int) -> tuple[str, ...]:
+        value = faults.get("appops_refused", False)
+        path = "faults.appops_refused"
+        if value is False:
+            return ()
+        if sdk < 26:  # modelled on the shell command of AppOpsService (8+); 6/7 ran a standalone tool
+            raise self.fail(path, "needs device.sdk >= 26 (the refusal of Android 8+'s appops shell command)")
+        if value is True:
+            return ("*",)
+        names = self.strings(faults, "appops_refused", "faults")
+        for name in names:
+            if not is_package_name(name):
+                raise self.fail(path, f"not a valid Android package name: {name[:80]!r}")
+        if not names:
+            raise self.fail(path, "true, or a non-empty list of package names")
+        return names
 
     def users(self, data: Mapping[str, Any], sdk: int) -> tuple[User, ...]:
         raw_users = self.items(data, "users", "users")
@@ -533,7 +615,12 @@ class _Loader:
         seen: set[int] = set()
         for i, raw in enumerate(raw_users):
             path = f"users[{i}]"
-            self.only(raw, ("id", "name", "kind", "flags", "running", "locked", "type", "parent", "settings", "book"), path)
+            self.only(
+                raw,
+                ("id", "name", "kind", "flags", "running", "locked", "type", "parent", "settings", "book",
+                 "profile_owner"),
+                path,
+            )
             uid = self.integer(raw, "id", path, lo=0, hi=99_999)
             if uid in seen:
                 raise self.fail(f"{path}.id", f"user {uid} is defined twice")
@@ -553,7 +640,7 @@ class _Loader:
             users.append(
                 User(
                     id=uid,
-                    name=self.text(raw, "name", path, "Owner" if uid == 0 else f"User {uid}"),
+                    name=self.user_name(raw, path, "Owner" if uid == 0 else f"User {uid}"),
                     flags=self.integer(raw, "flags", path, _default_flags(kind, sdk), lo=0, hi=0xFFFFFFFF),
                     kind=kind,
                     running=self.flag(raw, "running", path, True),
@@ -562,6 +649,7 @@ class _Loader:
                     parent=parent,
                     settings=tuple(settings),
                     book=self.book(raw, path),
+                    profile_owner=self.component(raw, "profile_owner", path),
                 )
             )
         if 0 not in seen:

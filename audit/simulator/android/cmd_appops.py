@@ -4,13 +4,14 @@ Android 6/7 run the standalone AppOpsCommand: package ops only, errors on stderr
 status 0. Android 8+ run AppOpsService's shell: the package's UID ops come first, the first
 of them prefixed once with ``Uid mode: ``, then the package ops; ``No operations.`` is followed
 by ``Default mode: ...`` when an op was named; errors exit with status 255. Times are printed
-the way TimeUtils.formatDuration does, relative to the phone's (fixed) clock.
+the way TimeUtils.formatDuration does, relative to the phone's (fixed) clock. The profile's
+``faults.appops_refused`` makes ``get`` throw a SecurityException (Android 8+ only).
 """
 
 from __future__ import annotations
 
 from .catalog import MODES, OP_ORDER
-from .context import Context, parse_user
+from .context import Context, java_trace, parse_user
 from .perms import uid_modes
 from .text import format_duration
 
@@ -69,12 +70,44 @@ def run(ctx: Context, args: list[str]) -> int:
     elif ctx.package_row(package) is None or not ctx.installed(package, user):
         return _error(ctx, f"No UID for {package} in user {user}")
     if verb == "get":
+        if _refused(ctx, package):
+            return _security_exception(ctx, verb)
         return _get(ctx, package, user, op, uid_only=numeric_uid)
     mode = words[2]
     if mode not in MODES and not mode.isdigit():
         return _error(ctx, f"Mode {mode} is not valid")
     assert op is not None
     return _set(ctx, package, user, op, mode, uid_scope or numeric_uid)
+
+
+def _refused(ctx: Context, package: str) -> bool:
+    """The profile's ``faults.appops_refused`` names this package (or ``*``, every package)."""
+    refused = ctx.meta.get("appops_refused", "").split()
+    return "*" in refused or package in refused
+
+
+def _security_exception(ctx: Context, verb: str) -> int:
+    """How the shell command of AppOpsService reports a refused call, as some OEM builds refuse
+    ``get`` to the shell user: BasicShellCommandHandler.exec (ShellCommand before Android 12)
+    prints an empty line, ``Exception occurred while executing...`` and the stack trace on
+    stderr, and the command ends with status -1 (255). The message is the one
+    ContextImpl.enforce builds for a missing permission."""
+    ctx.err()
+    ctx.err(f"Exception occurred while executing '{verb}':" if ctx.sdk >= 31 else "Exception occurred while executing:")
+    ctx.err("java.lang.SecurityException: uid 2000 does not have android.permission.GET_APP_OPS_STATS.")
+    for line in java_trace(
+        (
+            "android.app.ContextImpl.enforce(ContextImpl.java:2240)",
+            "android.app.ContextImpl.enforcePermission(ContextImpl.java:2252)",
+            "com.android.server.appop.AppOpsService.getOpsForPackage(AppOpsService.java:1534)",
+            "com.android.server.appop.AppOpsService$Shell.onCommand(AppOpsService.java:6071)",
+            "com.android.modules.utils.BasicShellCommandHandler.exec(BasicShellCommandHandler.java:97)",
+            "android.os.ShellCommand.exec(ShellCommand.java:38)",
+            "android.os.Binder.shellCommand(Binder.java:1092)",
+        )
+    ):
+        ctx.err(line)
+    return 255
 
 
 def _usage(ctx: Context) -> int:

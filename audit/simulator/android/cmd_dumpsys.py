@@ -9,6 +9,10 @@ also prints ``pccId=`` and a blank line before ``developerVerificationStatus=``)
 ``[ A|B]`` (10+), runtime permissions of shared-uid packages under ``Shared users:``, a block for
 every user including those where the app is not installed, and OEM tokens where a profile asks
 for them. An unknown package prints no Package block at all.
+
+The profile's ``faults.dumpsys_timeout`` ends a dump early the way AOSP's dumpsys (7+) does when
+the service outlives its timeout: the lines so far, the ``*** SERVICE ... DUMP TIMEOUT ...``
+line, exit status 0.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from .context import Context
 from .perms import runtime_state
 from .text import identity_hash, java_string_hash, permission_flags
 
-SERVICES = ("activity", "appops", "package", "permission", "settings", "user")
+SERVICES = ("activity", "appops", "device_policy", "package", "permission", "settings", "user")
 
 
 def run(ctx: Context, args: list[str]) -> int:
@@ -30,16 +34,54 @@ def run(ctx: Context, args: list[str]) -> int:
             ctx.out(f"  {name}")
         return 0
     service, rest = args[0], args[1:]
+    if service == "device_policy":
+        from .device_policy import dump as dump_device_policy
+
+        dump_device_policy(ctx)
+        return 0
     if service != "package":
         if service not in SERVICES:
             ctx.err(f"Can't find service: {service}")
         return 0
     names = [a for a in rest if not a.startswith("-")]
-    if names:
-        _dump_one(ctx, names[0])
-    else:
-        _dump_all(ctx)
+    sections = _dump_one(ctx, names[0]) if names else _dump_all(ctx)
+    lines: list[str] = []
+    for index, section in enumerate(sections):
+        if index:
+            lines.append("")
+        lines.extend(section)
+    timeout = _timeout_fault(ctx, names[0] if names else None)
+    if timeout is not None:
+        after, ms = timeout
+        lines = _cut_after(lines, after)
+        # AOSP dumpsys (7+), when the service's dump outlives its timeout: a blank line, this
+        # line and another blank line on stdout, then the next service; the status stays 0.
+        lines += ["", f"*** SERVICE 'package' DUMP TIMEOUT ({ms}ms) EXPIRED ***", ""]
+    ctx.out_lines(lines)
     return 0
+
+
+def _timeout_fault(ctx: Context, package: str | None) -> tuple[str | None, int] | None:
+    """(cut after the line starting with this text, timeout ms) when the profile's
+    ``faults.dumpsys_timeout`` applies to this dump; None otherwise."""
+    ms = ctx.meta.get("dumpsys_timeout_ms")
+    if not ms:
+        return None
+    only = ctx.meta.get("dumpsys_timeout_package", "")
+    if only and package != only:
+        return None
+    return ctx.meta.get("dumpsys_timeout_after"), int(ms)
+
+
+def _cut_after(lines: list[str], after: str | None) -> list[str]:
+    """The lines up to and including the first that starts with ``after`` (leading spaces
+    ignored); none for None; all when no line does (the timeout then came at the very end)."""
+    if after is None:
+        return []
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith(after):
+            return lines[: index + 1]
+    return lines
 
 
 def _java_bool(value: object) -> str:
@@ -274,15 +316,14 @@ def shared_user_block(ctx: Context, shared: str) -> list[str]:
     return out
 
 
-def _dump_one(ctx: Context, name: str) -> None:
+def _dump_one(ctx: Context, name: str) -> list[list[str]]:
     rows = _package_rows(ctx, name)
     sections: list[list[str]] = []
     if not rows:
         if ctx.sdk >= 24:
             sections.append(["Dexopt state:", f"  Unable to find package: {name}"])
             sections.append(["Compiler stats:", f"  Unable to find package: {name}"])
-        _print_sections(ctx, sections)
-        return
+        return sections
     pkg = rows[0]
     activity = pkg["launcher_activity"]
     if activity:
@@ -311,10 +352,10 @@ def _dump_one(ctx: Context, name: str) -> None:
              "      arm64: [status=speed-profile] [reason=bg-dexopt]"]
         )
         sections.append(["Compiler stats:", f"  [{name}]", f"     base.apk - {int(str(pkg['version_code'])) % 4000 + 200}"])
-    _print_sections(ctx, sections)
+    return sections
 
 
-def _dump_all(ctx: Context) -> None:
+def _dump_all(ctx: Context) -> list[list[str]]:
     rows = _package_rows(ctx, None)
     lines = ["Packages:"]
     for pkg in rows:
@@ -326,11 +367,4 @@ def _dump_all(ctx: Context) -> None:
         for name in shared:
             block.extend(shared_user_block(ctx, name))
         sections.append(block)
-    _print_sections(ctx, sections)
-
-
-def _print_sections(ctx: Context, sections: list[list[str]]) -> None:
-    for index, section in enumerate(sections):
-        if index:
-            ctx.out()
-        ctx.out_lines(section)
+    return sections
