@@ -396,6 +396,7 @@ def test_every_catalogue_entry_renders_in_both_languages() -> None:
         "rows": 5, "distinct": 5, "rule": "personal.default", "count": 1, "what": "x", "state": "recovery",
         "address": "10.0.0.2:5555", "detail": "closed", "kind": "ValueError", "limit": "64 MiB",
         "mdm": "Microsoft Intune", "mdm_package": "com.microsoft.windowsintune.companyportal",
+        "port": 5037,
     }
     from audit.results import Message
 

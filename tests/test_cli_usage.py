@@ -69,7 +69,7 @@ def test_help_names_values_not_python_types(command: tuple[str, ...]) -> None:
 def test_help_of_lang_and_simulate_says_what_they_cover() -> None:
     scan_help = subprocess.run([sys.executable, "-m", "audit", "scan", "--help"], capture_output=True, text=True,
                                timeout=60, check=False, env={**os.environ, "COLUMNS": "200"}).stdout
-    assert "remediations and table headings" in scan_help and "SERIAL" in scan_help
+    assert "report and of the lines printed" in scan_help and "SERIAL" in scan_help
     simulate_help = run("simulate", "--help").stdout
     from audit.simulator.profile import bundled_profiles
 

@@ -114,7 +114,7 @@ def test_station_lists_a_phone_in_flight_as_interrupted_and_quits_on_a_second_ct
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=WAIT_S)
     assert proc.returncode == 0, err
-    assert f"{fleet.serial_of('slow1')}: not audited (interrupted)" in out
+    assert f"{fleet.serial_of('slow1')}: Not audited (interrupted)" in out
     assert "station stopped" in err
 
     with child(*args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
