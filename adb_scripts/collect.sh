@@ -74,6 +74,12 @@ for p in $PRESENT; do
   end $?
 done
 
+# The phone's clock (UTC seconds), read right before the app-ops: their access times are
+# durations back from this clock (`time=+3h0m4s5ms ago`); the host turns them into UTC times.
+begin clock
+date -u +%s 2>&1
+end $?
+
 for up in $INSTALLED; do
   u=${up%%:*}
   p=${up#*:}

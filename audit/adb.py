@@ -32,11 +32,33 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import adbutils
-
 from audit.errors import AdbUnavailable, DeviceError
 from audit.messages import render
 from audit.results import DeviceStatus, Message
+
+PORT_VARIABLE = "ANDROID_ADB_SERVER_PORT"
+
+
+def port_from_environment() -> int | None:
+    """ANDROID_ADB_SERVER_PORT as a port number, None when unset; one clear error when it is not one."""
+    env = os.environ.get(PORT_VARIABLE, "").strip()
+    if not env:
+        return None
+    try:
+        port = int(env)
+    except ValueError:
+        raise AdbUnavailable(f"{PORT_VARIABLE} is not a port number: {env[:20]!r} "
+                             "(set it to a port from 1 to 65535, or unset it)") from None
+    if 0 < port < 65536:
+        return port
+    raise AdbUnavailable(f"{PORT_VARIABLE} is out of range: {port} (set it to a port from 1 to 65535, or unset it)")
+
+
+# Checked before adbutils is imported: adbutils parses the variable at import time and fails
+# with a bare ValueError, which would reach the user as an internal error.
+port_from_environment()
+
+import adbutils  # noqa: E402
 
 DEFAULT_PORT = 5037
 # A whole collection is a few MB even for 20,000 contacts; past this a phone is broken or hostile.
@@ -66,6 +88,16 @@ def device_failure(status: DeviceStatus, key: str, **params: str | int) -> Devic
     return DeviceError(status.value, render(reason, "en"), reason)
 
 
+def not_attached_reason(port: int) -> Message:
+    """Why a serial could not be read: the server does not list it (a typo, or unplugged)."""
+    return Message("device.not_attached", (("port", port),))
+
+
+def not_attached_failure(serial: str, port: int) -> DeviceError:
+    """The error for a command that names a serial the server does not list (collect, fix)."""
+    return device_failure(DeviceStatus.NOT_ATTACHED, "device.not_attached.serial", serial=serial, port=port)
+
+
 @dataclass(frozen=True)
 class AttachedDevice:
     """One line of ``adb devices -l``. ``status`` is None when the phone can be audited."""
@@ -82,27 +114,27 @@ class AttachedDevice:
         return state_hint(self.status)
 
     @property
+    def error_line(self) -> str:
+        """Why this phone cannot be audited, for a report's ``device_error``: the hint, after the
+        adb state only where the state says more than the status already does (``no permissions
+        (user in plugdev group...)``, ``recovery``), never "unauthorized: unauthorized: ..."."""
+        if self.status is not None and self.state.replace(" ", "_") == self.status.value:
+            return self.hint
+        return f"{self.state}: {self.hint}"
+
+    @property
     def reason(self) -> Message | None:
-        """Why this phone cannot be audited now, for the reports (None: it can be)."""
+        """Why this phone cannot be audited now, for the human reports (None: it can be)."""
         if self.status is DeviceStatus.ERROR:
             return Message("device.state.error", (("state", self.state[:40]),))
         return hint_message(self.status)
-
 
 def resolve_port(explicit: int | None) -> int:
     """--adb-port, else ANDROID_ADB_SERVER_PORT, else adb's default 5037."""
     if explicit is not None:
         return explicit
-    env = os.environ.get("ANDROID_ADB_SERVER_PORT", "").strip()
-    if env:
-        try:
-            port = int(env)
-        except ValueError:
-            raise AdbUnavailable(f"ANDROID_ADB_SERVER_PORT is not a port number: {env[:20]!r}") from None
-        if 0 < port < 65536:
-            return port
-        raise AdbUnavailable(f"ANDROID_ADB_SERVER_PORT is out of range: {port}")
-    return DEFAULT_PORT
+    from_env = port_from_environment()
+    return DEFAULT_PORT if from_env is None else from_env
 
 
 DIAL_WAIT_S = 10.0  # how long a server that does not accept yet (busy, backlog full) is waited for
@@ -243,6 +275,9 @@ class AdbHost:
     def __init__(self, port: int, socket_timeout: float = 10.0) -> None:
         self.port = port
         self._socket_timeout = socket_timeout
+        # True when connect() found no server and started one: ours to restart if it dies (the
+        # station does), and worth a word to the user (it keeps running in the background).
+        self.started_server = False
 
     @classmethod
     def connect(cls, port: int | None = None, *, start: bool = True) -> AdbHost:
@@ -254,6 +289,9 @@ class AdbHost:
             if not start:
                 raise AdbUnavailable(f"no adb server is running on port {resolved}") from None
             start_server(resolved)
+            host = cls(resolved)
+            host.started_server = True
+            return host
         except OSError as exc:  # there, but not accepting: wait for it, never start a second one
             raise AdbUnavailable(f"the adb server on port {resolved} does not accept connections: {exc}") from None
         return cls(resolved)
@@ -307,6 +345,8 @@ class AdbHost:
                 if status != b"OKAY":
                     length = int(_recv_exact(sock, 4, deadline), 16) if status == b"FAIL" else 0
                     reason = _recv_exact(sock, min(length, 4096), deadline).decode("utf-8", "replace") if length else ""
+                    if request.startswith("host:transport:") and "not found" in reason:
+                        raise not_attached_failure(serial, self.port)
                     raise _wrap(OSError(reason or f"unexpected answer {status!r}"), deadline, service.split(":")[0])
             return sock
         except BaseException:
@@ -380,11 +420,10 @@ def _wrap(exc: BaseException, deadline: float, what: str) -> DeviceError:
     low = text.lower()
     if time.monotonic() >= deadline or isinstance(exc, (TimeoutError, adbutils.errors.AdbTimeout)):
         return DeadlineExceeded()
-    for word, status in (("unauthorized", DeviceStatus.UNAUTHORIZED), ("offline", DeviceStatus.OFFLINE),
-                         ("no permissions", DeviceStatus.NO_PERMISSIONS)):
-        if word in low:
+    for status in (DeviceStatus.UNAUTHORIZED, DeviceStatus.OFFLINE, DeviceStatus.NO_PERMISSIONS):
+        if status.value.replace("_", " ") in low:
             # The status already names the state: the reason is only the hint (said once).
-            return DeviceError(status.value, f"{word}: {state_hint(status)}", hint_message(status))
+            return DeviceError(status.value, state_hint(status), hint_message(status))
     if "not found" in low:
         return device_failure(DeviceStatus.OFFLINE, "device.gone")
     return device_failure(DeviceStatus.ERROR, "device.failed", what=what, detail=text)
@@ -411,3 +450,29 @@ def _size(n: int) -> str:
 
 def bundled_adb() -> Path:
     return Path(adbutils.adb_path())
+
+
+def phone_models(host: AdbHost, serials: list[str], timeout: float = 5.0) -> dict[str, str]:
+    """``ro.product.model`` of each phone, read concurrently (one shell each), as the phone spells
+    it (``SM-A546B``; ``adb devices -l`` turns every other character into ``_``). A phone that does
+    not answer within ``timeout`` is left out; the caller falls back to adb's spelling."""
+    import threading
+
+    found: dict[str, str] = {}
+    deadline = time.monotonic() + timeout
+
+    def read(serial: str) -> None:
+        try:
+            text = host.shell_bytes(serial, "getprop ro.product.model", deadline, limit=4096)
+        except DeviceError:
+            return
+        model = text.decode("utf-8", "replace").strip()
+        if model:
+            found[serial] = model
+
+    threads = [threading.Thread(target=read, args=(s,), daemon=True) for s in serials]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(deadline - time.monotonic(), 0) + 1)
+    return dict(found)

@@ -23,6 +23,7 @@ from audit.results import DeviceResult, DeviceStatus, Message, NumberCounts, Sev
 from audit.snapshot import (
     LOCKING_FLAGS,
     AddressBook,
+    AppOpState,
     AppState,
     DeviceSnapshot,
     PermissionStatus,
@@ -100,6 +101,14 @@ def contacts_mode(app: AppState) -> str | None:
     if op is None:
         return "default"
     return op.effective_mode
+
+
+def last_access_time(op: AppOpState | None) -> str | None:
+    """When READ_CONTACTS was last used, in UTC: None when the phone reports no access, "unknown"
+    when it reports one whose time cannot be established (unreadable clock or text)."""
+    if op is None or not (op.last_access or "").strip():
+        return None
+    return op.last_access_utc or "unknown"
 
 
 def past_upload(app: AppState, book: AddressBook | None) -> Tri:
@@ -242,7 +251,8 @@ def assess_app(
         contacts_permission=app.read_contacts,
         permission_flags=app.read_contacts_flags,
         appop_mode=contacts_mode(app),
-        last_contacts_access=op.last_access if op is not None else None,
+        last_contacts_access=last_access_time(op),
+        last_contacts_access_text=op.last_access if op is not None else None,
         synced_contacts=book.raw_contacts_of(app.package) if book is not None else None,
         past_upload=past,
         counts=counts,

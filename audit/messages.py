@@ -308,10 +308,6 @@ _BASE: dict[str, dict[str, str]] = {
         "de": "adb meldet den Zustand {state}: so kann das Telefon nicht geprüft werden (z. B. Recovery, "
               "Bootloader, Sideload)",
     },
-    "device.not_attached": {
-        "en": "not attached to this adb server",
-        "de": "an diesem adb-Server nicht angeschlossen",
-    },
     "device.timeout": {
         "en": "no answer before the deadline (phone frozen or too slow)",
         "de": "keine Antwort innerhalb der Zeitgrenze (Telefon hängt oder ist zu langsam)",
@@ -477,3 +473,46 @@ def _mdm_catalogue() -> dict[str, dict[str, str]]:
 
 
 CATALOGUE.update(_mdm_catalogue())
+
+
+# ---- operating safely (issue 9): interrupted phones, unattached serials, the station's server --
+# Appended as one block; {serial} is what the user typed after -s, {port} the adb server's port.
+CATALOGUE.update({
+    "device.not_attached": {
+        "en": "not attached to the adb server on port {port}; `contact-audit devices` lists the phones it sees",
+        "de": "am adb-Server auf Port {port} nicht angeschlossen; `contact-audit devices` zeigt die "
+              "Telefone, die er erkennt",
+    },
+    "device.not_attached.serial": {
+        "en": "phone '{serial}' is not attached to the adb server on port {port}; `contact-audit devices` "
+              "lists the phones it sees",
+        "de": "Telefon '{serial}' ist am adb-Server auf Port {port} nicht angeschlossen; "
+              "`contact-audit devices` zeigt die Telefone, die er erkennt",
+    },
+    "device.interrupted.running": {
+        "en": "the scan was stopped (Ctrl-C or SIGTERM) before this phone finished",
+        "de": "die Prüfung wurde abgebrochen (Strg+C oder SIGTERM), bevor dieses Telefon fertig geprüft war",
+    },
+    "device.interrupted.waiting": {
+        "en": "the scan was stopped (Ctrl-C or SIGTERM) before this phone was started",
+        "de": "die Prüfung wurde abgebrochen (Strg+C oder SIGTERM), bevor die Prüfung dieses Telefons "
+              "begonnen hatte",
+    },
+    "station.server_gone.restart": {
+        "en": "the adb server on port {port} stopped answering; starting it again",
+        "de": "der adb-Server auf Port {port} antwortet nicht mehr; er wird neu gestartet",
+    },
+    "station.server_gone.wait": {
+        "en": "the adb server on port {port} stopped answering; waiting for it to come back (it is not "
+              "the station's to restart: `adb start-server` starts it)",
+        "de": "der adb-Server auf Port {port} antwortet nicht mehr; der Prüfplatz wartet, bis er wieder "
+              "antwortet (er hat ihn nicht gestartet und startet ihn daher nicht neu: "
+              "`adb start-server` startet ihn)",
+    },
+    "station.server_back": {
+        "en": "the adb server on port {port} answers again; phones audited before are not audited again "
+              "while they stay attached",
+        "de": "der adb-Server auf Port {port} antwortet wieder; bereits geprüfte Telefone werden nicht "
+              "erneut geprüft, solange sie angeschlossen bleiben",
+    },
+})

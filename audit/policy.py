@@ -27,7 +27,7 @@ from audit.errors import PolicyError
 from audit.results import Severity
 
 DEFAULT_POLICY_FILE = Path("contact-audit.toml")
-FAIL_ON_VALUES = ("critical", "high", "medium", "low", "ok")
+FAIL_ON_VALUES = ("critical", "high", "medium", "low", "ok", "never")
 
 # Account types whose contacts are business contacts (company directory / Exchange sync).
 # Sources: FORMATS.md section f (AOSP and OEM Contacts app code).
@@ -89,7 +89,7 @@ class Policy:
     freemail_domains: frozenset[str] = field(default=BUILTIN_FREEMAIL_DOMAINS, repr=False)
     audit_packages: tuple[str, ...] = ()
     alternative_packages: tuple[str, ...] = ()
-    fail_on: Severity = Severity.HIGH
+    fail_on: Severity | None = Severity.HIGH  # None: "never", no verdict fails a scan
 
     @property
     def colleague_count(self) -> int:
@@ -116,6 +116,23 @@ def load_policy(path: Path | None) -> Policy:
 def check_policy(path: Path) -> Policy:
     """Validate one policy file (``contact-audit policy check``): the same rules as a scan."""
     return _load_file(path)
+
+
+def template_leftovers(policy: Policy) -> list[str]:
+    """The template's example values still in ``policy`` (an unedited ``policy init`` file): valid
+    TOML, but it would count Example GmbH's staff as colleagues and everyone else's as third parties."""
+    import tomllib
+
+    org = tomllib.loads(policy_template()).get("organization", {})
+    found = []
+    if policy.name is not None and policy.name == org.get("name"):
+        found.append(f"organization.name {policy.name!r}")
+    found += [f"organization.email_domains {d!r}" for d in org.get("email_domains", ()) if d in policy.email_domains]
+    for prefix in org.get("phone_prefixes", ()):
+        digits = "".join(c for c in prefix if c.isdigit())
+        if any(p.lstrip("+") == digits for p in policy.phone_prefixes):
+            found.append(f"organization.phone_prefixes {prefix!r}")
+    return found
 
 
 def policy_template() -> str:
@@ -197,13 +214,13 @@ def _load_file(path: Path) -> Policy:
             raise PolicyError(f"{label}: apps.alternatives[{i}]: {package} is also listed in apps.audit")
 
     fail_on_raw = get("report", "fail_on")
-    fail_on = Severity.HIGH
+    fail_on: Severity | None = Severity.HIGH
     if fail_on_raw is not None:
         if fail_on_raw not in FAIL_ON_VALUES:
             raise PolicyError(
                 f"{label}: report.fail_on: must be one of {', '.join(FAIL_ON_VALUES)} (got {fail_on_raw[:20]!r})"
             )
-        fail_on = Severity(fail_on_raw)
+        fail_on = None if fail_on_raw == "never" else Severity(fail_on_raw)
 
     return Policy(
         name=org_name.strip() if org_name is not None else None,

@@ -64,6 +64,10 @@ class DeviceStatus(str, Enum):
     NO_PERMISSIONS = "no_permissions"
     TIMEOUT = "timeout"
     ERROR = "error"
+    # Appended (schema v1 is additive): a phone the scan was stopped before it finished (Ctrl-C,
+    # SIGTERM), and a serial the adb server does not list at all.
+    INTERRUPTED = "interrupted"
+    NOT_ATTACHED = "not_attached"
 
 
 class NumberClass(str, Enum):
@@ -134,7 +138,7 @@ class Verdict:
     contacts_permission: PermissionStatus
     permission_flags: tuple[str, ...]
     appop_mode: str | None
-    last_contacts_access: str | None
+    last_contacts_access: str | None  # ISO 8601 UTC; "unknown" when the time cannot be established
     synced_contacts: int | None
     past_upload: Tri
     counts: NumberCounts
@@ -144,6 +148,8 @@ class Verdict:
     finding: Message
     remediation: Message
     alternatives: tuple[str, ...] = ()
+    # The phone's own relative text behind last_contacts_access (``+3h0m4s5ms ago``): evidence.
+    last_contacts_access_text: str | None = None
     # Who manages this user (its device or profile owner, the MDM); unknown unless read whole.
     management: Management = MANAGEMENT_UNKNOWN
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from audit import __version__
-from audit.adb import AdbHost, AttachedDevice
+from audit.adb import AdbHost, AttachedDevice, not_attached_reason
 from audit.collect import collect
 from audit.errors import AuditError, DeviceError
 from audit.messages import render
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 MAX_JOBS = 16
 GRACE_S = 5.0  # a worker past its deadline by this much is abandoned and reported as timed out
+STOP_GRACE_S = 2.0  # after a stop (Ctrl-C, SIGTERM), phones in flight get this long to finish
+INTERRUPTED_RUNNING = Message("device.interrupted.running")
+INTERRUPTED_WAITING = Message("device.interrupted.waiting")
 
 
 class ProgressObserver(Protocol):
@@ -272,6 +275,16 @@ class AuditPool:
                              deadline=deadline, **self._extra)
         self._done.put((token, replace(result, serial=serial)))
 
+    def abandon(self, reason: Message) -> list[DeviceResult]:
+        """Give up every phone still running (the scan or station was stopped): each becomes an
+        ``interrupted`` result, never silently dropped; a late result of theirs is ignored."""
+        now = time.monotonic()
+        out = [DeviceResult(serial, DeviceStatus.INTERRUPTED, render(reason, "en"),
+                            duration_s=max(0.0, self._timeout - (deadline - now)), reason=reason)
+               for serial, (_, deadline) in self._running.items()]
+        self._running.clear()
+        return out
+
     def wait(self, seconds: float) -> list[DeviceResult]:
         """Results that arrive within ``seconds`` (or are there already), plus phones past their deadline."""
         arrived: list[tuple[int, DeviceResult]] = []
@@ -301,11 +314,14 @@ def scan(
     options: ScanOptions,
     observer: ProgressObserver | None = None,
     stop: threading.Event | None = None,
+    *,
+    stop_grace: float = STOP_GRACE_S,
 ) -> ScanReport:
     """Audit the attached (or named) phones concurrently and return the whole report.
 
-    ``stop`` (set on Ctrl-C by the CLI) prevents new phones from starting; phones already
-    running get until their deadline, and the report holds every phone that finished.
+    ``stop`` (set by the CLI on Ctrl-C or SIGTERM; a KeyboardInterrupt does the same) ends the
+    scan: no new phone starts, phones in flight get ``stop_grace`` seconds to finish, and every
+    phone that did not finish is reported with status ``interrupted`` (docs/report-schema.md).
     """
     observer = observer or NullObserver()
     stop = stop or threading.Event()
@@ -322,11 +338,10 @@ def scan(
     for serial in targets:
         device = by_serial.get(serial)
         if device is None:
-            reason = Message("device.not_attached")
-            results[serial] = DeviceResult(serial, DeviceStatus.OFFLINE, render(reason, "en"), reason=reason)
+            reason = not_attached_reason(host.port)
+            results[serial] = DeviceResult(serial, DeviceStatus.NOT_ATTACHED, render(reason, "en"), reason=reason)
         elif device.status is not None:
-            results[serial] = DeviceResult(serial, device.status, f"{device.state}: {device.hint}",
-                                           reason=device.reason)
+            results[serial] = DeviceResult(serial, device.status, device.error_line, reason=device.reason)
         else:
             auditable.append(serial)
     for skipped in results.values():
@@ -342,25 +357,30 @@ def scan(
             observer.phone_finished(result)
 
     pending = list(auditable)
-    interrupted = False
     try:
-        while pending or len(pool):
-            while pending and not pool.full and not stop.is_set():
-                serial = pending.pop(0)
-                pool.start(serial)
-                observer.phone_started(serial)
-            if stop.is_set() and pending:
-                interrupted = True
-                pending.clear()
-            for result in pool.wait(0.1):
+        try:
+            while (pending or len(pool)) and not stop.is_set():
+                while pending and not pool.full:
+                    serial = pending.pop(0)
+                    pool.start(serial)
+                    observer.phone_started(serial)
+                for result in pool.wait(0.1):
+                    finish(result)
+        except KeyboardInterrupt:  # no signal handler of the caller's: Ctrl-C arrives as an exception
+            stop.set()
+        interrupted = stop.is_set() and bool(pending or len(pool))
+        if interrupted:
+            # Phones in flight get a moment to finish; every phone that did not is a row of its
+            # own (status interrupted), so a stopped scan never drops a phone silently.
+            end = time.monotonic() + stop_grace
+            while len(pool) and time.monotonic() < end:
+                for result in pool.wait(0.1):
+                    finish(result)
+            for result in pool.abandon(INTERRUPTED_RUNNING):
                 finish(result)
-    except KeyboardInterrupt:
-        interrupted = True
-        stop.set()
-        end = time.monotonic() + 2.0
-        while len(pool) and time.monotonic() < end:
-            for result in pool.wait(0.1):
-                finish(result)
+            for serial in pending:
+                finish(DeviceResult(serial, DeviceStatus.INTERRUPTED, render(INTERRUPTED_WAITING, "en"),
+                                    reason=INTERRUPTED_WAITING))
     finally:
         if workers is not None:
             workers.close()
@@ -374,5 +394,5 @@ def scan(
         policy_name=policy.name,
         policy_hash=policy.sha256,
         devices=ordered,
-        interrupted=interrupted or stop.is_set(),
+        interrupted=interrupted,
     )

@@ -95,7 +95,8 @@ class AppOpState:
 
     ``uid_mode`` is the UID-scoped mode (printed after ``Uid mode:`` on Android 8+), ``mode`` the
     package-scoped one. ``last_access``/``last_reject`` keep the device's text (e.g.
-    ``+3d2h ago`` or a timestamp): the tool never computes dates from a phone's clock.
+    ``+3d2h ago``) as evidence; ``last_access_utc`` is the absolute time, computed from the
+    phone's clock read in the same run, or None when either could not be read (never guessed).
     """
 
     op: str
@@ -107,6 +108,9 @@ class AppOpState:
     # Printed once, but whether in the UID or the package block cannot be told (the ``Uid mode:``
     # quirk). Either way the other scope is at its default, so this is the enforced mode.
     unscoped_mode: str | None = None
+    # ``last_access`` as an ISO 8601 UTC time, computed from the phone's clock read in the same
+    # run (audit.parse.clock); None when the access time or the clock could not be read.
+    last_access_utc: str | None = None
 
     @property
     def effective_mode(self) -> str | None:
@@ -208,6 +212,9 @@ class DeviceSnapshot:
     # could not be read (a line break in the name, an OEM variant): each gets an unknown.users
     # verdict, never silence.
     unlisted_user_ids: tuple[int, ...] = ()
+    # The phone's clock (seconds since the epoch, UTC) read just before the app-ops; None when
+    # unreadable, and then every app-op access time is unknown.
+    clock: int | None = None
     # Device and profile owners (``dumpsys device_policy``); unknown unless read whole.
     device_policy: DevicePolicyState = field(default_factory=lambda: DevicePolicyState())
 

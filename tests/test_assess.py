@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -153,7 +154,8 @@ def test_unknown_past_upload_ranks_as_an_upload_never_lower(dormant: AppState, b
 def test_dormant_with_past_access_is_high() -> None:
     v = only(judge([app(WA, perm=DENIED, flags=["USER_SET"], mode="ignore", access="+12d3h ago")]))
     expect(v, "dormant.third_party.past_upload", Upload.POSSIBLE, Severity.HIGH)
-    assert v.past_upload is Tri.YES and v.last_contacts_access == "+12d3h ago"
+    assert v.past_upload is Tri.YES and v.last_contacts_access_text == "+12d3h ago"
+    assert v.last_contacts_access == "unknown"  # the app-op carries no UTC time (no clock read): never a guess
     assert v.finding.key == "finding.dormant.denied.past"
     assert "has read the address book before" in render(v.finding, "en")
     assert v.remediation.key == "fix.deny_lock.past"
@@ -394,6 +396,7 @@ def test_every_catalogue_entry_renders_in_both_languages() -> None:
         "rows": 5, "distinct": 5, "rule": "personal.default", "count": 1, "what": "x", "state": "recovery",
         "address": "10.0.0.2:5555", "detail": "closed", "kind": "ValueError", "limit": "64 MiB",
         "mdm": "Microsoft Intune", "mdm_package": "com.microsoft.windowsintune.companyportal",
+        "port": 5037,
     }
     from audit.results import Message
 
@@ -493,3 +496,13 @@ def test_an_incomplete_user_list_never_lets_the_phone_look_compliant() -> None:
     partial = _audit(_replace(_snapshot(), users_complete=False), _policy())
     assert "unknown.users" in {v.rule for v in partial.verdicts}
     assert partial.worst is not None and partial.worst.value == "unknown"
+
+
+def test_last_contacts_access_is_the_utc_time_when_the_clock_gave_one() -> None:
+    base = app(WA, access="+3h0m4s5ms ago")
+    ops = tuple(replace(op, last_access_utc="2026-05-01T07:29:55Z") if op.op == "READ_CONTACTS" else op
+                for op in base.appops)
+    v = only(judge([replace(base, appops=ops)]))
+    assert v.last_contacts_access == "2026-05-01T07:29:55Z" and v.last_contacts_access_text == "+3h0m4s5ms ago"
+    plain = only(judge([app(WA)]))  # no access reported at all: nothing to date
+    assert plain.last_contacts_access is None and plain.last_contacts_access_text is None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
+from procs import child
 from typer.testing import CliRunner
 
 from audit.adb import AdbHost
@@ -30,13 +30,10 @@ def test_station_audits_each_phone_once_per_plug_and_records_history(start_isola
     fleet = start_isolated_fleet("pixel8-a14-critical", "xperia-xz-a7-unauthorized")
     port = str(fleet.adb_port)
     history = tmp_path / "history.sqlite3"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "audit", "station", "--adb-port", port, "--history", str(history), "--timeout", "30"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
     pixel, locked = fleet.serial_of("pixel8-a14-critical"), fleet.serial_of("xperia-xz-a7-unauthorized")
     lines: list[str] = []
-    try:
+    with child("station", "--adb-port", port, "--history", str(history), "--timeout", "30",
+               stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         _wait_for(proc, "CRITICAL", lines)
         _wait_for(proc, "unauthorized", lines)
         time.sleep(2.5)  # two more polls: neither phone may be reported again while it stays plugged in
@@ -48,7 +45,6 @@ def test_station_audits_each_phone_once_per_plug_and_records_history(start_isola
         later: list[str] = []
         _wait_for(proc, "CRITICAL", later)  # read on until the replugged phone's line
         lines += later
-    finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     lines += out.splitlines()

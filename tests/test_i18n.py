@@ -202,3 +202,27 @@ def test_station_and_devices_speak_german(start_isolated_fleet) -> None:  # type
     assert "Prüfplatz bereit" in err and "Prüfplatz beendet: Prüfungen: 1, Ergebnisse: 2" in err
     for text in (*lines, *err.splitlines()):
         assert english_words(text) == [], text
+
+
+def test_interrupted_and_unattached_phones_are_german_in_the_table() -> None:
+    """The reasons issue 9 added (a stopped scan, a serial the server does not list) come from
+    the catalogue, so a German table says them in German; the English line stays for CSV/JSON."""
+    from audit.adb import not_attached_reason
+    from audit.messages import render
+    from audit.report.table import render_table
+    from audit.results import DeviceResult, ScanReport
+    from audit.scan import INTERRUPTED_RUNNING, INTERRUPTED_WAITING
+
+    devices = tuple(
+        DeviceResult(serial, status, render(reason, "en"), reason=reason)
+        for serial, status, reason in (
+            ("SIMA0001", DeviceStatus.INTERRUPTED, INTERRUPTED_RUNNING),
+            ("SIMB0002", DeviceStatus.INTERRUPTED, INTERRUPTED_WAITING),
+            ("nosuch", DeviceStatus.NOT_ATTACHED, not_attached_reason(5037)),
+        )
+    )
+    report = ScanReport("s1", "2026-12-03T10:00:00Z", "desk", "1.0", None, None, devices, interrupted=True)
+    flat = " ".join(render_table(report, "de", width=120).split())
+    assert "abgebrochen" in flat and "nicht angeschlossen" in flat and "Port 5037" in flat
+    assert english_words(flat.replace("nosuch", " ")) == []
+    assert "the scan was stopped" in devices[0].error  # the data formats keep the English line

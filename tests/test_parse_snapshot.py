@@ -24,7 +24,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "device"
 PHONES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and re.match(r"a\d\d_", p.name))
 NONCE = "5eed5eed5eed5eed"
 PACKAGES = ("com.whatsapp", "com.whatsapp.w4b", "ch.threema.app", "ch.threema.app.libre")
-_FIRST = {"getprop": 0, "users": 1, "user-types": 2, "packages": 3, "dumpsys-package": 4, "appops": 5}
+_FIRST = {"getprop": 0, "users": 1, "user-types": 2, "packages": 3, "dumpsys-package": 4, "clock": 5, "appops": 6}
 _PER_USER = ("contacts", "raw-contacts", "cross-profile")
 GRANTED, DENIED, UNKNOWN = PermissionStatus.GRANTED, PermissionStatus.DENIED, PermissionStatus.UNKNOWN
 S = ("USER_SENSITIVE_WHEN_GRANTED", "USER_SENSITIVE_WHEN_DENIED")
@@ -40,11 +40,11 @@ def _sections(phone: str) -> list[tuple[str, dict[str, str], str, str]]:
     def order(item: tuple[str, dict[str, str], str, str]) -> tuple[int, int, str, int]:
         name, attrs = item[0], item[1]
         user = int(attrs.get("user", "-1"))
-        if name in _FIRST:  # collect.sh: getprop, users, user types, packages per user, dumpsys, appops
+        if name in _FIRST:  # collect.sh: getprop, users, user types, packages per user, dumpsys, clock, appops
             return (_FIRST[name], user, attrs.get("pkg", ""), 0)
         if name not in _PER_USER:  # after every user: device-policy
-            return (7, 0, "", 0)
-        return (6, user, "", _PER_USER.index(name))  # then per user: contacts, raw, cross-profile
+            return (8, 0, "", 0)
+        return (7, user, "", _PER_USER.index(name))  # then per user: contacts, raw, cross-profile
 
     return sorted(found, key=order)
 
@@ -104,9 +104,10 @@ def test_android6_crlf_phone():
             read_contacts=GRANTED,
             read_contacts_flags=("USER_SET",),
             appops=(
-                AppOpState("READ_CONTACTS", "allow", None, "+2h13m4s310ms ago"),
-                AppOpState("WRITE_CONTACTS", "allow", None, "+2h13m4s305ms ago"),
-                AppOpState("GET_ACCOUNTS", "allow", None, "+1d3h ago"),
+                # the fixture's clock.txt: 1741948200 = 2025-03-14T10:30:00Z
+                AppOpState("READ_CONTACTS", "allow", None, "+2h13m4s310ms ago", last_access_utc="2025-03-14T08:16:55Z"),
+                AppOpState("WRITE_CONTACTS", "allow", None, "+2h13m4s305ms ago", last_access_utc="2025-03-14T08:16:55Z"),
+                AppOpState("GET_ACCOUNTS", "allow", None, "+1d3h ago", last_access_utc="2025-03-13T07:30:00Z"),
             ),
             appops_known=True,
             first_install_time="2016-11-20 09:30:00",

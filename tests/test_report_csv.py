@@ -29,10 +29,12 @@ EXPECTED_HEADER = [
     "remediation", "alternatives", "android_newer_than_verified",
     # issue 12 (appended)
     "phone_managed", "user_managed", "mdm", "mdm_package", "mdm_role",
+    "scan_interrupted",
 ]  # fmt: skip
 
 ALLOWED = {
-    "device_status": {"audited", "unauthorized", "offline", "no_permissions", "timeout", "error"},
+    "device_status": {"audited", "unauthorized", "offline", "no_permissions", "timeout", "error", "interrupted",
+                      "not_attached"},
     "user_kind": {"owner", "work_profile", "secure_folder", "clone", "secondary", "guest", "other", ""},
     "contacts_permission": {"granted", "denied", "install_time", "not_requested", "unknown", ""},
     "uploads_third_party": {"yes", "possible", "no", "unknown", ""},
@@ -40,6 +42,7 @@ ALLOWED = {
     "severity": {"critical", "high", "medium", "low", "ok", "unknown"},
     "app_enabled": {"true", "false", ""},
     "android_newer_than_verified": {"true", "false", ""},
+    "scan_interrupted": {"true", "false"},
     "phone_managed": {"true", "false", ""},
     "user_managed": {"true", "false", ""},
     "mdm": {"intune", "workspace_one", "android_device_policy", "samsung_knox", "other", ""},
@@ -90,7 +93,7 @@ def test_skipped_phone_row_has_status_and_error_and_nothing_else() -> None:
     skipped = next(r for r in rows if r["serial"] == "SIMC0003")
     assert skipped["device_status"] == "unauthorized"
     assert skipped["device_error"] == "accept the USB debugging prompt"
-    scan_columns = {"schema_version", "tool_version", "scan_id", "scanned_at", "station"}
+    scan_columns = {"schema_version", "tool_version", "scan_id", "scanned_at", "station", "scan_interrupted"}
     filled = {k for k, v in skipped.items() if v}
     assert filled == scan_columns | {"serial", "device_status", "device_error", "severity"}
 

@@ -242,6 +242,8 @@ def json_value_for(column: str, dev: dict[str, Any], v: dict[str, Any] | None, d
     scan_level = {"tool_version", "scan_id", "scanned_at", "station", "schema_version"}
     if column in scan_level:
         return doc[column]
+    if column == "scan_interrupted":
+        return doc["interrupted"]
     device_level = {
         "serial": "serial",
         "device_status": "status",

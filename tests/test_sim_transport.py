@@ -21,6 +21,7 @@ from pathlib import Path
 
 import adbutils
 import pytest
+from procs import child
 
 from audit.simulator.harness import AdbServer, Fleet, expected_state
 from audit.simulator.phone import SimulatedPhone
@@ -347,26 +348,10 @@ def test_stop_leaves_no_threads_or_processes(tmp_path: Path) -> None:
     assert struct.calcsize("<6I") == HEADER.size
 
 
-def _stop(proc: subprocess.Popen[str]) -> None:
-    """Even when an assertion failed: SIGINT first, so the command still cleans up after itself."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-
-
 def test_simulate_command_shows_phones_and_disconnects(adb_server: AdbServer) -> None:
     names = ["pixel8-a14-critical", "galaxy-s7-a6-legacy"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "audit", "simulate", *names, "--adb-port", str(adb_server.port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    with child("simulate", *names, "--adb-port", str(adb_server.port),
+               stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         assert proc.stdout is not None
         lines = [proc.stdout.readline() for _ in names]
         assert [line.rstrip("\n").split("\t")[1] for line in lines] == names, lines
@@ -376,8 +361,6 @@ def test_simulate_command_shows_phones_and_disconnects(adb_server: AdbServer) ->
             assert any(line.split()[:2] == [serial, "device"] and f"model:{model}" in line for line in listing)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
-    finally:
-        _stop(proc)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     after = adb_server.run_adb("devices").stdout

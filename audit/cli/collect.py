@@ -12,7 +12,8 @@ from audit.errors import UsageError
 
 @app.command()
 def collect(
-    serial: Annotated[str, typer.Option("--serial", "-s", envvar="CONTACT_AUDIT_SERIAL", help="The phone to read.")],
+    serial: Annotated[str, typer.Option("--serial", "-s", envvar="CONTACT_AUDIT_SERIAL", metavar="SERIAL",
+                                          help="The phone to read (see contact-audit devices).")],
     raw: Annotated[
         bool, typer.Option("--raw", help="Print the whole parsed snapshot as JSON (numbers replaced by counts).")
     ] = False,

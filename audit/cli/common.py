@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.markup import escape
 
@@ -31,6 +32,39 @@ policy_app = typer.Typer(help="Write or check a policy file.", no_args_is_help=T
 app.add_typer(policy_app, name="policy")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _readable_types() -> None:
+    """``--help`` shows a value's metavar (SERIAL, FILE, PORT) and nothing for a flag.
+
+    typer 0.2x prints Python types instead (``<list[str]>``, ``<bool>`` after every flag, even
+    ``--help``): an option with a metavar shows it, one without shows its name in capitals
+    (``--serial`` -> SERIAL), choices stay ``<a|b>``, and flags get an empty column.
+    """
+    for name in ("TyperOption", "TyperArgument"):
+        kind = getattr(typer.core, name, None)
+        shown = getattr(kind, "display_type_rich", None)
+        if kind is None or shown is None or getattr(shown, "_contact_audit", False):
+            continue
+        kind.display_type_rich = _without_types(shown, argument=name == "TyperArgument")
+
+
+def _without_types(shown: Callable[[Any, Any], str | None], *, argument: bool) -> Callable[[Any, Any], str | None]:
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        if argument and getattr(self, "metavar", None):
+            return None  # the metavar already names it in the first column
+        if getattr(self, "is_flag", False) and not getattr(self, "metavar", None):
+            return None
+        label = shown(self, ctx)
+        if label and label.startswith("<") and "|" not in label and getattr(self, "name", None):
+            return str(self.name).upper()  # <str>, <path>, <list[str]>: the option's own name says more
+        return label
+
+    display_type_rich._contact_audit = True  # type: ignore[attr-defined]
+    return display_type_rich
+
+
+_readable_types()
 
 
 class Format(str, Enum):
@@ -72,7 +106,9 @@ def guard(func: Callable[[], T]) -> T:
     try:
         return func()
     except DeviceError as exc:  # the phone, not the operator: same status as an unaudited phone in scan
-        raise fail(str(exc), EXIT_NOT_AUDITED) from None
+        # A report has the status in a column of its own; a lone error line names it once.
+        state = exc.status.replace("_", " ") if exc.status in ("unauthorized", "offline", "no_permissions") else ""
+        raise fail(f"{state}: {exc}" if state else str(exc), EXIT_NOT_AUDITED) from None
     except AuditError as exc:
         raise fail(str(exc), EXIT_USAGE) from None
     except OSError as exc:
@@ -96,17 +132,17 @@ def _root(
 
 AdbPort = Annotated[
     int | None,
-    typer.Option("--adb-port", envvar="CONTACT_AUDIT_ADB_PORT", min=1, max=65535,
+    typer.Option("--adb-port", envvar="CONTACT_AUDIT_ADB_PORT", min=1, max=65535, metavar="PORT",
                  help="adb server port (default: ANDROID_ADB_SERVER_PORT, else 5037)."),
 ]
 PolicyOpt = Annotated[
     Path | None,
-    typer.Option("--policy", "-p", envvar="CONTACT_AUDIT_POLICY",
+    typer.Option("--policy", "-p", envvar="CONTACT_AUDIT_POLICY", metavar="FILE",
                  help="Policy file (TOML). Default: ./contact-audit.toml if present."),
 ]
 TimeoutOpt = Annotated[
     float,
-    typer.Option("--timeout", envvar="CONTACT_AUDIT_TIMEOUT", min=1.0, max=3600.0,
+    typer.Option("--timeout", envvar="CONTACT_AUDIT_TIMEOUT", min=1.0, max=3600.0, metavar="SECONDS",
                  help="Wall-clock limit per phone, in seconds."),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", envvar="CONTACT_AUDIT_FORMAT", help="Report format.")]

@@ -14,9 +14,10 @@ from audit.errors import UsageError
 
 @app.command()
 def fix(
-    serial: Annotated[str, typer.Option("--serial", "-s", envvar="CONTACT_AUDIT_SERIAL", help="The phone to change.")],
-    user: Annotated[int, typer.Option("--user", min=0, help="The Android user (profile) id, as in the report.")],
-    package: Annotated[str, typer.Option("--package", help="The app, e.g. com.whatsapp.")],
+    serial: Annotated[str, typer.Option("--serial", "-s", envvar="CONTACT_AUDIT_SERIAL", metavar="SERIAL",
+                                          help="The phone to change (see contact-audit devices).")],
+    user: Annotated[int, typer.Option("--user", min=0, metavar="ID", help="The Android user (profile) id, as in the report.")],
+    package: Annotated[str, typer.Option("--package", metavar="PACKAGE", help="The app, e.g. com.whatsapp.")],
     # Deliberately no environment variables for these two: changing a phone needs explicit flags.
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Change the phone without asking.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only print what would be run.")] = False,

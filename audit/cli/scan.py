@@ -6,7 +6,6 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +25,7 @@ from audit.cli.common import (
     err,
     guard,
 )
+from audit.cli.interrupt import stop_on_signals
 from audit.errors import UsageError
 
 
@@ -91,6 +91,7 @@ def run_scan(
     history: str | None = None,
     record: bool = False,
     workers: int | None = None,
+    stop: threading.Event | None = None,
 ) -> int:
     """The scan command's body, shared with ``demo``. Returns the exit status."""
     from audit.adb import AdbHost
@@ -101,6 +102,8 @@ def run_scan(
     from audit.results import Severity
     from audit.scan import ScanOptions, scan
 
+    if excel and fmt is not Format.csv:  # silently ignoring it would hide a wrong format choice
+        raise UsageError(f"--excel only goes with --format csv (not {fmt.value})")
     policy = load_policy(policy_path)
     assert isinstance(policy, Policy)
     if output is not None:
@@ -110,12 +113,11 @@ def run_scan(
         from audit.cli.history import open_recorder
 
         recorder = open_recorder(history, quiet=quiet)
-    threshold_name = fail_on.value if fail_on is not None else policy.fail_on.value
+    threshold_name = fail_on.value if fail_on is not None else (policy.fail_on.value if policy.fail_on else "never")
     adb_host = host if isinstance(host, AdbHost) else AdbHost.connect(host_port)
-    options = ScanOptions(serials=tuple(serials), jobs=jobs, timeout=timeout, workers=workers)
-    if station:
-        options = replace(options, station=station)
-    stop = threading.Event()
+    options = ScanOptions(serials=tuple(serials), jobs=jobs, timeout=timeout, workers=workers,
+                          **({"station": station} if station else {}))
+    stop = stop or threading.Event()
     progress = _Progress(quiet, lang.value)
     report = scan(adb_host, policy, options, progress, stop)
     if not report.devices and not quiet:
@@ -189,19 +191,19 @@ def check_writable(path: Path) -> None:
 def scan_command(
     serial: Annotated[
         list[str] | None,
-        typer.Option("--serial", "-s", envvar="CONTACT_AUDIT_SERIAL",
+        typer.Option("--serial", "-s", envvar="CONTACT_AUDIT_SERIAL", metavar="SERIAL",
                      help="Audit only this phone (repeatable). Default: every attached phone."),
     ] = None,
     policy: PolicyOpt = None,
     fmt: FormatOpt = Format.table,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", envvar="CONTACT_AUDIT_OUTPUT",
+        typer.Option("--output", "-o", envvar="CONTACT_AUDIT_OUTPUT", metavar="FILE",
                      help="Write the report to this file (atomically) instead of stdout."),
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", envvar="CONTACT_AUDIT_JOBS", min=1, max=16,
+        typer.Option("--jobs", "-j", envvar="CONTACT_AUDIT_JOBS", min=1, max=16, metavar="N",
                      help="Phones audited at once (default: all, at most 16)."),
     ] = None,
     timeout: TimeoutOpt = 60.0,
@@ -213,14 +215,15 @@ def scan_command(
     ] = None,
     lang: LangOpt = Lang.en,
     excel: Annotated[
-        bool, typer.Option("--excel", envvar="CONTACT_AUDIT_EXCEL", help="CSV for German Excel: BOM and ';'.")
+        bool, typer.Option("--excel", envvar="CONTACT_AUDIT_EXCEL",
+                                 help="CSV for German Excel: BOM and ';' (only with --format csv).")
     ] = False,
     explain: Annotated[
         bool, typer.Option("--explain", envvar="CONTACT_AUDIT_EXPLAIN",
                            help="Show on stderr how many numbers each classification rule matched.")
     ] = False,
     station: Annotated[
-        str | None, typer.Option("--station", envvar="CONTACT_AUDIT_STATION", help="Station name in the report (default: host name).")
+        str | None, typer.Option("--station", envvar="CONTACT_AUDIT_STATION", metavar="NAME", help="Station name in the report (default: host name).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", envvar="CONTACT_AUDIT_QUIET", help="No progress on stderr.")] = False,
     history: Annotated[
@@ -254,11 +257,13 @@ def scan_command(
     2 usage or policy error; 3 some phone could not be audited (or none was attached) and nothing
     reached the threshold.
     """
-    code = guard(lambda: run_scan(
-        host_port=adb_port, serials=serial or [], policy_path=policy, fmt=fmt, output=output, jobs=jobs,
-        timeout=timeout, fail_on=fail_on, lang=lang, excel=excel, explain=explain, quiet=quiet, station=station,
-        history=history, record=not no_history, workers=workers,
-    ))
+    stop = threading.Event()
+    with stop_on_signals(stop, lang.value):
+        code = guard(lambda: run_scan(
+            host_port=adb_port, serials=serial or [], policy_path=policy, fmt=fmt, output=output, jobs=jobs,
+            timeout=timeout, fail_on=fail_on, lang=lang, excel=excel, explain=explain, quiet=quiet, station=station,
+            history=history, record=not no_history, workers=workers, stop=stop,
+        ))
     raise typer.Exit(code)
 
 
@@ -267,19 +272,27 @@ def demo(
     fmt: FormatOpt = Format.table,
     lang: LangOpt = Lang.en,
     timeout: Annotated[
-        float, typer.Option("--timeout", envvar="CONTACT_AUDIT_TIMEOUT", min=1.0, max=600.0, help="Limit per phone, in seconds.")
+        float, typer.Option("--timeout", envvar="CONTACT_AUDIT_TIMEOUT", min=1.0, max=600.0, metavar="SECONDS",
+                            help="Limit per phone, in seconds.")
     ] = 20.0,
 ) -> None:
     """Audit the bundled simulated phones on a private adb server (no hardware needed).
 
     Starts a private adb server (temporary HOME, loopback only, never port 5037) and the bundled
     simulated fleet, scans it with the bundled demo policy (Example GmbH), prints the report and
-    a fleet summary, and shuts everything down. Exits 0 when the demo ran.
+    a fleet summary, and shuts everything down. Exits 0 when the demo ran. ANDROID_ADB_SERVER_PORT
+    and --adb-port play no part: the demo never talks to the user's adb server.
     """
+    # Dropped before anything imports adbutils (which parses it): the demo's server is private, so
+    # a stale or broken value of the user's must not stop it.
+    os.environ.pop("ANDROID_ADB_SERVER_PORT", None)
     from audit.demo import run_demo
 
-    code = guard(lambda: run_demo(lambda host, policy_path: run_scan(
-        host_port=None, serials=[], policy_path=policy_path, fmt=fmt, output=None, jobs=None, timeout=timeout,
-        fail_on=FailOn.never, lang=lang, excel=False, explain=False, quiet=False, station="demo", host=host,
-    ), err, lang.value))
+    stop = threading.Event()
+    with stop_on_signals(stop, lang.value):
+        code = guard(lambda: run_demo(lambda host, policy_path: run_scan(
+            host_port=None, serials=[], policy_path=policy_path, fmt=fmt, output=None, jobs=None, timeout=timeout,
+            fail_on=FailOn.never, lang=lang, excel=False, explain=False, quiet=False, station="demo", host=host,
+            stop=stop,
+        ), err, lang.value))
     raise typer.Exit(code)

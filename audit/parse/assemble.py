@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from audit.parse.appops import parse_appops
+from audit.parse.clock import access_time, parse_clock
 from audit.parse.content import parse_contacts, parse_raw_contacts
 from audit.parse.device_policy import parse_device_policy
 from audit.parse.dumpsys_package import PackageDump, dumpsys_failure, parse_dumpsys_package
@@ -111,10 +112,30 @@ def build_snapshot(serial: str, collection: Collection, packages: Sequence[str])
             if app is not None:
                 apps.append(app)
         books.append(_address_book(collection, user.id))
+    clock = _clock(collection, problems, apps)
+    apps = [_with_access_times(app, clock) for app in apps]
     return DeviceSnapshot(
         serial, info, users, tuple(apps), tuple(books), tuple(problems), users_complete, unlisted,
-        _device_policy(collection),
+        clock=clock, device_policy=_device_policy(collection),
     )
+
+
+def _clock(collection: Collection, problems: list[str], apps: list[AppState]) -> int | None:
+    """The phone's clock from the ``clock`` section; a problem when it cannot be read and some
+    app-op access time needed it."""
+    body = _body(collection, "clock")
+    clock = parse_clock(body.text) if body.state == OK else None
+    if clock is None and any(op.last_access for app in apps for op in app.appops):
+        problems.append(f"{body.why('reading the phone clock')}: app-op access times are unknown" if body.state != OK
+                        else "the phone's clock could not be read: app-op access times are unknown")
+    return clock
+
+
+def _with_access_times(app: AppState, clock: int | None) -> AppState:
+    if not any(op.last_access for op in app.appops):
+        return app
+    ops = tuple(replace(op, last_access_utc=access_time(op.last_access, clock)) for op in app.appops)
+    return replace(app, appops=ops)
 
 
 def _device_policy(collection: Collection) -> DevicePolicyState:

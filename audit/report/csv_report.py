@@ -65,6 +65,7 @@ COLUMNS: tuple[str, ...] = (
     "mdm",
     "mdm_package",
     "mdm_role",
+    "scan_interrupted",
 )
 
 LIST_SEPARATOR = "|"
@@ -141,6 +142,7 @@ def _scan_cells(report: ScanReport) -> dict[str, str]:
         "scan_id": report.scan_id,
         "scanned_at": report.scanned_at,
         "station": report.station,
+        "scan_interrupted": _bool(report.interrupted),
     }
 
 

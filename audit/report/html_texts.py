@@ -189,8 +189,10 @@ TEXTS: dict[str, dict[str, str]] = {
               "keinen Kontaktnamen und keine E-Mail-Adresse aus einem Adressbuch.",
     },
     "interrupted": {
-        "en": "The scan was interrupted: phones may be missing from this report.",
-        "de": "Die Prüfung wurde abgebrochen: Telefone können in diesem Bericht fehlen.",
+        "en": "The scan was interrupted: phones that did not finish are listed as not audited "
+              "(interrupted); this is not a complete audit.",
+        "de": "Die Prüfung wurde abgebrochen: Telefone, deren Prüfung nicht abgeschlossen war, sind als "
+              "nicht geprüft (abgebrochen) aufgeführt; dies ist keine vollständige Prüfung.",
     },
     "newer_android": {
         "en": "This phone runs Android {release} (SDK {sdk}), newer than the releases contact-audit has "

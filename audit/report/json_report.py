@@ -244,6 +244,7 @@ def _appop(op: AppOpState) -> Json:
         "last_access": _s(op.last_access),
         "last_reject": _s(op.last_reject),
         "duration": _s(op.duration),
+        "last_access_utc": _s(op.last_access_utc),
     }
 
 
@@ -289,6 +290,7 @@ def _verdict(verdict: Verdict, lang: str) -> Json:
         "finding": _message(verdict.finding, lang),
         "remediation": _message(verdict.remediation, lang),
         "alternatives": list(verdict.alternatives),
+        "last_contacts_access_text": _s(verdict.last_contacts_access_text),
         "user_managed": verdict.management.managed,
         "mdm": verdict.management.vendor.value if verdict.management.vendor is not None else None,
         "mdm_package": verdict.management.package,

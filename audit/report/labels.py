@@ -48,6 +48,8 @@ ENUMS: dict[Enum, dict[str, str]] = {
     DeviceStatus.NO_PERMISSIONS: {"en": "no permissions", "de": "kein USB-Zugriff"},
     DeviceStatus.TIMEOUT: {"en": "timeout", "de": "Zeitüberschreitung"},
     DeviceStatus.ERROR: {"en": "error", "de": "Fehler"},
+    DeviceStatus.INTERRUPTED: {"en": "interrupted", "de": "abgebrochen"},
+    DeviceStatus.NOT_ATTACHED: {"en": "not attached", "de": "nicht angeschlossen"},
     UserKind.OWNER: {"en": "owner", "de": "Hauptbenutzer"},
     UserKind.WORK_PROFILE: {"en": "work profile", "de": "Arbeitsprofil"},
     UserKind.SECURE_FOLDER: {"en": "secure folder", "de": "Sicherer Ordner"},
@@ -103,8 +105,10 @@ TEXTS: dict[str, dict[str, str]] = {
               "gewertet; bitte contact-audit aktualisieren.",
     },
     "interrupted": {
-        "en": "The scan was interrupted: phones may be missing from this report.",
-        "de": "Die Prüfung wurde abgebrochen: Telefone können in diesem Bericht fehlen.",
+        "en": "The scan was interrupted: phones that did not finish are listed as not audited "
+              "(interrupted); this is not a complete audit.",
+        "de": "Die Prüfung wurde abgebrochen: Telefone, deren Prüfung nicht abgeschlossen war, sind als "
+              "nicht geprüft (abgebrochen) aufgeführt; dies ist keine vollständige Prüfung.",
     },
     # ---- the table's phone groups and verdict cells
     "phone_heading": {
@@ -142,8 +146,9 @@ TEXTS: dict[str, dict[str, str]] = {
               "eingeschaltetem USB-Debugging anschließen oder `adb connect HOST:PORT`)",
     },
     "progress_interrupted": {
-        "en": "interrupted: the report holds the phones that finished",
-        "de": "abgebrochen: der Bericht enthält die Telefone, deren Prüfung abgeschlossen war",
+        "en": "interrupted: phones that did not finish are in the report as 'interrupted'",
+        "de": "abgebrochen: Telefone, deren Prüfung nicht abgeschlossen war, stehen im Bericht als "
+              "„abgebrochen“ (interrupted)",
     },
     "progress_history": {"en": "recorded in the history: {path}", "de": "im Verlauf gespeichert: {path}"},
     "progress_written": {"en": "report written to {path}", "de": "Bericht geschrieben: {path}"},
@@ -287,4 +292,33 @@ TEXTS.update({
     },
     "mdm_role.device_owner": {"en": "device owner", "de": "Geräteinhaber"},
     "mdm_role.profile_owner": {"en": "profile owner", "de": "Profilinhaber"},
+})
+
+
+# ---- operating safely (issue 9): signals, the station's adb server, devices; one block -----------
+TEXTS.update({
+    "signal_stopping": {  # the 2 s are audit.scan.STOP_GRACE_S
+        "en": "contact-audit: stopping: phones still running get up to 2 s, then are reported as "
+              "interrupted; press Ctrl-C again to quit at once",
+        "de": "contact-audit: wird beendet: laufende Prüfungen erhalten noch bis zu 2 s und werden dann "
+              "als abgebrochen gemeldet; erneut Strg+C drücken, um sofort zu beenden",
+    },
+    "signal_again": {
+        "en": "contact-audit: interrupted again: quitting at once",
+        "de": "contact-audit: erneut abgebrochen: sofortiges Ende",
+    },
+    "station_started_server": {
+        "en": "started an adb server on port {port}; it keeps running after the station "
+              "(`adb kill-server` stops it)",
+        "de": "ein adb-Server wurde auf Port {port} gestartet; er läuft nach dem Prüfplatz weiter "
+              "(`adb kill-server` beendet ihn)",
+    },
+    "station_notice": {"en": "station: {text}", "de": "Prüfplatz: {text}"},
+    "devices_ready": {"en": "ready to audit", "de": "bereit zur Prüfung"},
+    "devices_started_server": {
+        "en": "no adb server was running on port {port}: started one; it keeps running in the "
+              "background (`adb -P {port} kill-server` stops it)",
+        "de": "auf Port {port} lief kein adb-Server: einer wurde gestartet; er läuft im Hintergrund "
+              "weiter (`adb -P {port} kill-server` beendet ihn)",
+    },
 })

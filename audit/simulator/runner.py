@@ -32,6 +32,12 @@ def _say(message: str) -> None:
     print(f"{_PROG}: {clean(message, 300)}", file=sys.stderr, flush=True)
 
 
+def _error(message: str) -> None:
+    """An error line in the style of every other command (``contact-audit: error: ...``); long
+    enough for the whole list of bundled profiles."""
+    print(f"contact-audit: error: {clean(' '.join(message.split()), 2000)}", file=sys.stderr, flush=True)
+
+
 def _reason(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text[:200] if text else type(exc).__name__
@@ -39,21 +45,22 @@ def _reason(exc: BaseException) -> str:
 
 def simulate_main(profiles: Sequence[Path | str], adb_port: int | None) -> int:
     """Run the phones until SIGINT/SIGTERM; 0 after a clean shutdown, 2 on bad input, 1 otherwise."""
+    import audit.adb  # noqa: F401  first: it checks ANDROID_ADB_SERVER_PORT before adbutils (via harness) parses it
     from audit.simulator.harness import Fleet, FleetError
     from audit.simulator.profile import load_profile
 
     if not profiles:
-        _say("name at least one profile (a TOML file or a bundled profile name)")
+        _error("name at least one profile (a TOML file or a bundled profile name)")
         return EXIT_USAGE
     if adb_port is not None and not 0 < adb_port < 65536:
-        _say(f"--adb-port must be between 1 and 65535, not {adb_port}")
+        _error(f"--adb-port must be between 1 and 65535, not {adb_port}")
         return EXIT_USAGE
     loaded = []
     for spec in profiles:
         try:
             loaded.append(load_profile(spec))
         except Exception as exc:  # any failure to read a profile is the user's input: one line
-            _say(f"cannot load profile {str(spec)!r}: {_reason(exc)}")
+            _error(f"cannot load profile {str(spec)!r}: {' '.join(str(exc).split()) or type(exc).__name__}")
             return EXIT_USAGE
 
     stop = threading.Event()
@@ -76,7 +83,7 @@ def simulate_main(profiles: Sequence[Path | str], adb_port: int | None) -> int:
         _say("phones disconnected and stopped")
         return EXIT_OK
     except (AuditError, FleetError, OSError) as exc:
-        _say(_reason(exc))
+        _error(_reason(exc))
         return EXIT_FAILED
     finally:
         for sig, handler in previous.items():
