@@ -11,9 +11,10 @@ from test_parse_snapshot import PACKAGES, PHONES, collection
 
 from audit.adb import AdbHost
 from audit.classify import NumberCache
+from audit.collect import collect
 from audit.policy import load_policy
 from audit.results import DeviceStatus
-from audit.scan import assess_collection, audit_one, worker_count
+from audit.scan import assess_collection, audit_one, collect_packages, worker_count
 from audit.workers import WorkerPool
 
 POLICY = load_policy(Path(__file__).resolve().parent.parent / "audit" / "data" / "demo-policy.toml")
@@ -100,14 +101,20 @@ def test_worker_count_by_default_leaves_one_core_to_the_scan(monkeypatch: pytest
 
 
 def test_phones_audited_by_a_worker_match_the_in_process_audit(start_fleet) -> None:  # type: ignore[no-untyped-def]
-    """Through the real adb server: collect here, parse and classify in the worker."""
+    """Through the real adb server: one collection per phone, parsed and classified here and in
+    the worker. (Two collections would differ: each reads the phone's clock, which dates the last
+    contacts access.)"""
     fleet = start_fleet("pixel8-a14-critical", "motog8-a10-colleagues", "pixel7-a15-workprofile")
     host = AdbHost(fleet.adb_port)
+    packages = collect_packages(POLICY)
     with WorkerPool(2, POLICY) as pool:
         assert pool.wait_ready(READY_S)
         for serial in fleet.serials:
-            here = audit_one(host, serial, POLICY, timeout=60, cache=NumberCache())
-            there = audit_one(host, serial, POLICY, timeout=60, cache=NumberCache(), workers=pool)
-            assert there.status is DeviceStatus.AUDITED
+            collected = collect(host, serial, packages, deadline=time.monotonic() + 60)
+            here = assess_collection(serial, collected, packages, POLICY, NumberCache())
+            there = pool.audit(serial, collected, packages, time.monotonic() + 60)
+            assert there is not None and there.status is DeviceStatus.AUDITED
             assert replace(there, duration_s=0) == replace(here, duration_s=0)
-        assert pool.audited == len(fleet.serials)
+            assert audit_one(host, serial, POLICY, timeout=60, cache=NumberCache(), workers=pool).status \
+                is DeviceStatus.AUDITED
+        assert pool.audited == 2 * len(fleet.serials)
