@@ -15,7 +15,7 @@ from audit.adb import AdbHost
 from audit.cli import app
 
 
-def _wait_for(proc: subprocess.Popen[str], needle: str, lines: list[str], seconds: float = 60) -> None:
+def _wait_for(proc: subprocess.Popen[str], needle: str, lines: list[str], seconds: float = 150) -> None:
     assert proc.stdout is not None
     end = time.monotonic() + seconds
     while time.monotonic() < end and not any(needle in line for line in lines):
@@ -30,7 +30,7 @@ def test_station_audits_each_phone_once_per_plug_and_records_history(start_isola
     port = str(fleet.adb_port)
     history = tmp_path / "history"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "audit", "station", "--adb-port", port, "--history", str(history), "--timeout", "30"],
+        [sys.executable, "-m", "audit", "station", "--adb-port", port, "--history", str(history), "--timeout", "120"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     pixel, locked = fleet.serial_of("pixel8-a14-critical"), fleet.serial_of("xperia-xz-a7-unauthorized")
