@@ -80,6 +80,16 @@ def port_of(fleet: Fleet) -> str:
     return str(fleet.adb_port)
 
 
+def sigint_as_in_a_terminal() -> None:
+    """Run in the child before exec: SIGINT at its default, as for a command typed in a terminal.
+
+    A shell starts background jobs (``cmd &``, as CI runners and nohup'd test loops do) with
+    SIGINT ignored, the child inherits that, and Python then installs no KeyboardInterrupt
+    handler: the test's Ctrl-C would go unheard and the scan run to its end.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def rows_of(text: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
     assert tuple(reader.fieldnames or ()) == COLUMNS
@@ -266,7 +276,7 @@ def test_ctrl_c_writes_the_report_of_finished_phones(start_fleet, tmp_path: Path
     proc = subprocess.Popen(
         [sys.executable, "-m", "audit", "scan", "--adb-port", port_of(fleet), "-f", "csv", "--timeout", "120",
          "-s", fleet.serial_of("nokia61-a8-mdm"), "-s", fleet.serial_of("frozen")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True, preexec_fn=sigint_as_in_a_terminal,
     )
     assert proc.stderr is not None
     end = time.monotonic() + 200  # ends as soon as the healthy phone is done

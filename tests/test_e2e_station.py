@@ -15,6 +15,16 @@ from audit.adb import AdbHost
 from audit.cli import app
 
 
+def sigint_as_in_a_terminal() -> None:
+    """Run in the child before exec: SIGINT at its default, as for a command typed in a terminal.
+
+    A shell starts background jobs (``cmd &``, as CI runners and nohup'd test loops do) with
+    SIGINT ignored, the child inherits that, and Python then installs no KeyboardInterrupt
+    handler: the test's Ctrl-C would go unheard and the scan run to its end.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wait_for(proc: subprocess.Popen[str], needle: str, lines: list[str], seconds: float = 150) -> None:
     assert proc.stdout is not None
     end = time.monotonic() + seconds
@@ -31,7 +41,7 @@ def test_station_audits_each_phone_once_per_plug_and_records_history(start_isola
     history = tmp_path / "history"
     proc = subprocess.Popen(
         [sys.executable, "-m", "audit", "station", "--adb-port", port, "--history", str(history), "--timeout", "120"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=sigint_as_in_a_terminal,
     )
     pixel, locked = fleet.serial_of("pixel8-a14-critical"), fleet.serial_of("xperia-xz-a7-unauthorized")
     lines: list[str] = []
