@@ -31,6 +31,7 @@ from audit.classify import (
     email_domain,
     explain_lines,
     number_region,
+    readable_by_clone,
 )
 from audit.results import NumberCounts
 from audit.snapshot import AndroidUser, UserKind
@@ -319,6 +320,49 @@ def test_explain_lines_name_rules_and_counts_in_both_languages() -> None:
     assert any(line.strip().startswith("business.organization: 1 (") for line in de)
     for line in en + de:
         assert "{" not in line and "90182" not in line
+
+
+def test_explain_lines_in_full() -> None:
+    """Every count in its own place, each rule with its text, synced contacts per app, in order
+    (counts chosen to differ, so a count shown in the wrong place shows)."""
+    counts = classify_one(
+        C([COLLEAGUE_1, "+49 30 90182011"]),
+        C(["030 90182011", "+49 30 90182012"], orgs=["X"]),
+        C(["112", "*100#", "110"]),
+        C([PRIVATE_1, "+49 30 90182022", "+49 30 90182023", "+49 30 90182024"]),
+    )
+    assert explain_lines(counts) == explain_lines(counts, "en") == [
+        "contacts: 4, phone entries: 11, distinct numbers: 10 (colleagues 1, business 2, personal 4, "
+        "unverifiable 3; third parties: 9)",
+        "  colleague.prefix: 1 (starts with a company number prefix)",
+        "  invalid.unparseable: 3 (not a valid phone number (emergency or short code, typo or service code))",
+        "  business.organization: 2 (a contact with this number has a company name)",
+        "  personal.default: 4 (no business evidence: a private contact)",
+    ]
+    assert explain_lines(counts, "de")[1] == "  colleague.prefix: 1 (beginnt mit einer Stammnummer des Unternehmens)"
+    synced = classify_book(
+        book(0, [C([PRIVATE_1])], synced={"com.whatsapp": 7, "org.thoughtcrime.securesms": 2}), 0, policy(), "DE"
+    )
+    assert explain_lines(synced)[2:] == [
+        "  contacts written by WhatsApp itself: 7 (not part of the address book; evidence that WhatsApp has "
+        "matched the address book)",
+        "  contacts written by Signal itself: 2 (not part of the address book; evidence that Signal has matched "
+        "the address book)",
+    ]
+    assert explain_lines(synced, "de")[2].startswith("  von WhatsApp selbst angelegte Kontakte: 7 (")
+    assert explain_lines(NumberCounts(user_id=3, known=False)) == [
+        "address book could not be read: numbers unknown (counts as not compliant)"
+    ]
+
+
+def test_a_clone_reads_its_own_book_and_the_owners_and_missing_books_stay_unknown() -> None:
+    own, owner = book(11, [C([PRIVATE_1])]), book(0, [C([CUSTOMER_1])])
+    assert readable_by_clone(None, None) is None
+    assert readable_by_clone(None, owner) is None, "the clone's own book unread: nothing to judge on"
+    alone = readable_by_clone(own, None)
+    assert alone is not None and alone.complete is False and alone.rows == own.rows, "owner's book unread"
+    both = readable_by_clone(own, owner)
+    assert both is not None and len(both.rows) == len(own.rows) + len(owner.rows)
 
 
 def test_explain_unknown_and_synced() -> None:
