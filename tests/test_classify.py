@@ -28,6 +28,7 @@ from audit.classify import (
     canonical,
     classify_book,
     classify_device,
+    digest,
     email_domain,
     explain_lines,
     number_region,
@@ -320,6 +321,15 @@ def test_explain_lines_name_rules_and_counts_in_both_languages() -> None:
     assert any(line.strip().startswith("business.organization: 1 (") for line in de)
     for line in en + de:
         assert "{" not in line and "90182" not in line
+
+
+def test_number_digests_are_keyed() -> None:
+    """A plain hash of a phone number is reversed by trying every number; a per-run key is not."""
+    import hashlib
+
+    number = "+493090182021"
+    assert digest(number) == digest(number) != digest("+493090182022")
+    assert digest(number) != hashlib.blake2b(number.encode("utf-8"), digest_size=16).digest()
 
 
 def test_explain_lines_in_full() -> None:
