@@ -373,6 +373,12 @@ def test_a_clone_reads_its_own_book_and_the_owners_and_missing_books_stay_unknow
     assert alone is not None and alone.complete is False and alone.rows == own.rows, "owner's book unread"
     both = readable_by_clone(own, owner)
     assert both is not None and len(both.rows) == len(own.rows) + len(owner.rows)
+    assert both.raw_contacts_known
+    for unknown_own, unknown_owner in ((True, False), (False, True)):
+        merged = readable_by_clone(
+            replace(own, raw_contacts_known=not unknown_own), replace(owner, raw_contacts_known=not unknown_owner)
+        )
+        assert merged is not None and merged.raw_contacts_known is False, "one book's accounts unread: unknown"
     # the owner's contacts keep their identity, apart from the clone's (never merged by id)
     assert [r.raw_contact_id for r in both.rows[len(own.rows):]] == [-1 - r.raw_contact_id for r in owner.rows]
 
