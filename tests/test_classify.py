@@ -323,6 +323,16 @@ def test_explain_lines_name_rules_and_counts_in_both_languages() -> None:
         assert "{" not in line and "90182" not in line
 
 
+def test_edge_spellings_several_waits_a_lone_plus_and_an_invalid_international_number() -> None:
+    assert canonical("030 90182011;4711;1") == "03090182011", "everything from the first wait on goes"
+    assert rules(classify_one(C(["+"]), C([PRIVATE_1]))) == {"personal.default": 1}, "a lone + is no number"
+    # without a region, a national spelling cannot be read, but one written with + can: invalid
+    # as such, not for want of a region
+    assert rules(classify_one(C(["+49 12"]), C(["030 12"]), region=None)) == {
+        "invalid.unparseable": 1, "invalid.no_region": 1,
+    }
+
+
 def test_number_digests_are_keyed() -> None:
     """A plain hash of a phone number is reversed by trying every number; a per-run key is not."""
     import hashlib
