@@ -25,6 +25,7 @@ All adbutils and socket errors are wrapped into audit.errors at this boundary.
 from __future__ import annotations
 
 import contextlib
+import importlib.resources
 import os
 import socket
 import subprocess
@@ -202,7 +203,7 @@ def server_listening(port: int) -> bool:
 
 def start_server(port: int) -> None:
     """Start the bundled adb server on ``port`` (the user's own adb is not needed)."""
-    adb = adbutils.adb_path()
+    adb = str(bundled_adb())
     env = dict(os.environ, ANDROID_ADB_SERVER_PORT=str(port), ADBUTILS_ADB_PATH=adb)
     try:
         proc = subprocess.run(
@@ -449,6 +450,21 @@ def _size(n: int) -> str:
 
 
 def bundled_adb() -> Path:
+    """The adb shipped inside the adbutils wheel (adb 36), not whichever ``adb`` is first on PATH.
+
+    ``adbutils.adb_path()`` prefers PATH, which on Debian/Ubuntu is the distribution's adb
+    29.0.6: its server crashed with SIGSEGV after a few dozen rounds of 14 parallel
+    ``adb connect``/``disconnect`` on a loaded 2-core machine (every later request refused),
+    while the bundled adb 36 ran 80 such rounds without a fault. Only a wheel without a binary
+    for this platform falls back to ``adbutils.adb_path()`` (``ADBUTILS_ADB_PATH``, then PATH).
+    """
+    name = "adb.exe" if os.name == "nt" else "adb"
+    try:
+        shipped = Path(str(importlib.resources.files("adbutils.binaries").joinpath(name)))
+    except ModuleNotFoundError:
+        shipped = None
+    if shipped is not None and shipped.is_file() and os.access(shipped, os.X_OK):
+        return shipped
     return Path(adbutils.adb_path())
 
 

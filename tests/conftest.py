@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from audit.errors import AdbUnavailable
-from audit.simulator.harness import USER_PORT, AdbServer, Fleet, PhoneFactory, listening_sockets
+from audit.simulator.harness import USER_PORT, AdbServer, Fleet, FleetError, PhoneFactory, listening_sockets
 
 if TYPE_CHECKING:
     from audit.simulator.profile import Profile
@@ -94,7 +94,13 @@ def _factory(adb_server: AdbServer, root: Path, fleets: list[Fleet]) -> FleetFac
             profiles, root / f"fleet{len(fleets)}", adb_server.port,
             phone_factory=phone_factory, ready_timeout=ready_timeout,
         )  # fmt: skip
-        fleet.start()
+        try:
+            fleet.start()
+        except FleetError as exc:
+            status = adb_server.exit_status()
+            if status is not None:  # "connection refused" alone hides that the server is gone
+                raise FleetError(f"the private adb server exited with status {status}: {exc}") from exc
+            raise
         fleets.append(fleet)
         return fleet
 

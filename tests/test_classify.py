@@ -28,9 +28,11 @@ from audit.classify import (
     canonical,
     classify_book,
     classify_device,
+    digest,
     email_domain,
     explain_lines,
     number_region,
+    readable_by_clone,
 )
 from audit.results import NumberCounts
 from audit.snapshot import AndroidUser, UserKind
@@ -319,6 +321,76 @@ def test_explain_lines_name_rules_and_counts_in_both_languages() -> None:
     assert any(line.strip().endswith(": 1 [business.organization]") for line in de)
     for line in en + de:
         assert "{" not in line and "90182" not in line
+
+
+def test_edge_spellings_several_waits_a_lone_plus_and_an_invalid_international_number() -> None:
+    assert canonical("030 90182011;4711;1") == "03090182011", "everything from the first wait on goes"
+    assert rules(classify_one(C(["+"]), C([PRIVATE_1]))) == {"personal.default": 1}, "a lone + is no number"
+    # without a region, a national spelling cannot be read, but one written with + can: invalid
+    # as such, not for want of a region
+    assert rules(classify_one(C(["+49 12"]), C(["030 12"]), region=None)) == {
+        "invalid.unparseable": 1, "invalid.no_region": 1,
+    }
+
+
+def test_number_digests_are_keyed() -> None:
+    """A plain hash of a phone number is reversed by trying every number; a per-run key is not."""
+    import hashlib
+
+    number = "+493090182021"
+    assert digest(number) == digest(number) != digest("+493090182022")
+    assert digest(number) != hashlib.blake2b(number.encode("utf-8"), digest_size=16).digest()
+
+
+def test_explain_lines_in_full() -> None:
+    """Every count in its own place, each rule with its text, synced contacts per app, in order
+    (counts chosen to differ, so a count shown in the wrong place shows)."""
+    counts = classify_one(
+        C([COLLEAGUE_1, "+49 30 90182011"]),
+        C(["030 90182011", "+49 30 90182012"], orgs=["X"]),
+        C(["112", "*100#", "110"]),
+        C([PRIVATE_1, "+49 30 90182022", "+49 30 90182023", "+49 30 90182024"]),
+    )
+    assert explain_lines(counts) == explain_lines(counts, "en") == [
+        "contacts: 4, phone entries: 11, distinct numbers: 10 (colleagues 1, business 2, personal 4, "
+        "unverifiable 3; third parties: 9)",
+        "  colleague.prefix: 1 (starts with a company number prefix)",
+        "  invalid.unparseable: 3 (not a valid phone number (emergency or short code, typo or service code))",
+        "  business.organization: 2 (a contact with this number has a company name)",
+        "  personal.default: 4 (no business evidence: a private contact)",
+    ]
+    assert explain_lines(counts, "de")[1] == "  colleague.prefix: 1 (beginnt mit einer Stammnummer des Unternehmens)"
+    synced = classify_book(
+        book(0, [C([PRIVATE_1])], synced={"com.whatsapp": 7, "org.thoughtcrime.securesms": 2}), 0, policy(), "DE"
+    )
+    assert explain_lines(synced)[2:] == [
+        "  contacts written by WhatsApp itself: 7 (not part of the address book; evidence that WhatsApp has "
+        "matched the address book)",
+        "  contacts written by Signal itself: 2 (not part of the address book; evidence that Signal has matched "
+        "the address book)",
+    ]
+    assert explain_lines(synced, "de")[2].startswith("  von WhatsApp selbst angelegte Kontakte: 7 (")
+    assert explain_lines(NumberCounts(user_id=3, known=False)) == [
+        "address book could not be read: numbers unknown (counts as not compliant)"
+    ]
+
+
+def test_a_clone_reads_its_own_book_and_the_owners_and_missing_books_stay_unknown() -> None:
+    own, owner = book(11, [C([PRIVATE_1])]), book(0, [C([CUSTOMER_1])])
+    assert readable_by_clone(None, None) is None
+    assert readable_by_clone(None, owner) is None, "the clone's own book unread: nothing to judge on"
+    alone = readable_by_clone(own, None)
+    assert alone is not None and alone.complete is False and alone.rows == own.rows, "owner's book unread"
+    both = readable_by_clone(own, owner)
+    assert both is not None and len(both.rows) == len(own.rows) + len(owner.rows)
+    assert both.raw_contacts_known
+    for unknown_own, unknown_owner in ((True, False), (False, True)):
+        merged = readable_by_clone(
+            replace(own, raw_contacts_known=not unknown_own), replace(owner, raw_contacts_known=not unknown_owner)
+        )
+        assert merged is not None and merged.raw_contacts_known is False, "one book's accounts unread: unknown"
+    # the owner's contacts keep their identity, apart from the clone's (never merged by id)
+    assert [r.raw_contact_id for r in both.rows[len(own.rows):]] == [-1 - r.raw_contact_id for r in owner.rows]
 
 
 def test_explain_unknown_and_synced() -> None:

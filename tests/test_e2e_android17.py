@@ -42,7 +42,7 @@ def newer_copy(tmp_path: Path) -> Path:
 
 
 def scan(port: str, *serials: str, fmt: str, lang: str = "en") -> tuple[int, str]:
-    args = ["scan", "--adb-port", port, "--format", fmt, "--lang", lang, "--timeout", "20"]
+    args = ["scan", "--adb-port", port, "--format", fmt, "--lang", lang, "--timeout", "180"]  # never meant to expire
     for serial in serials:
         args += ["-s", serial]
     code, out, _ = cli(*args)

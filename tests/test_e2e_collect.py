@@ -35,7 +35,7 @@ def fleet(module_fleet):  # type: ignore[no-untyped-def]
     return module_fleet(*sorted(BUNDLED))
 
 
-def _collect(fleet: Fleet, name: str, timeout: float = 30.0) -> tuple[DeviceSnapshot, int]:
+def _collect(fleet: Fleet, name: str, timeout: float = 120.0) -> tuple[DeviceSnapshot, int]:
     serial = fleet.serial_of(name)
     server = fleet.server(serial)
     before = server.opens
@@ -211,7 +211,7 @@ def test_typed_user_list_recognises_an_aosp_clone_profile(start_fleet, tmp_path:
     path.write_text(_PIXEL_CLONE, encoding="utf-8")
     fleet = start_fleet(path)
     serial = fleet.serials[0]
-    collection = collect(AdbHost(fleet.adb_port), serial, PACKAGES, timeout=30)
+    collection = collect(AdbHost(fleet.adb_port), serial, PACKAGES, timeout=120)
     kinds = {u.id: u.kind for u in build_snapshot(serial, collection, PACKAGES).users}
     assert kinds == {0: UserKind.OWNER, 11: UserKind.CLONE}
     # `pm list users` alone (flags PROFILE|INITIALIZED) cannot tell: without the typed list it is "other".

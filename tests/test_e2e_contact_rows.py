@@ -59,7 +59,7 @@ permissions = {{ READ_CONTACTS = {{ granted = true, flags = ["USER_SET"] }} }}
 def test_a_hidden_row_makes_the_book_unknown_not_empty(start_fleet) -> None:  # type: ignore[no-untyped-def]
     fleet = start_fleet(parse_profile(PROFILE, "hidden-row.toml", "hidden-row"))
     serial = fleet.serials[0]
-    result = audit_one(AdbHost(fleet.adb_port), serial, default_policy(), timeout=30)
+    result = audit_one(AdbHost(fleet.adb_port), serial, default_policy(), timeout=120)
 
     assert result.status is DeviceStatus.AUDITED, result.error
     [verdict] = [v for v in result.verdicts if v.package == "com.whatsapp"]

@@ -37,7 +37,7 @@ def cli(*args: str) -> tuple[int, str, str]:
 
 def test_progress_lines_defuse_a_hostile_model_and_serial(fleet: Fleet) -> None:
     serial = fleet.serial_of("hostile")
-    code, out, err = cli("scan", "--adb-port", str(fleet.adb_port), "-f", "csv", "--timeout", "60",
+    code, out, err = cli("scan", "--adb-port", str(fleet.adb_port), "-f", "csv", "--timeout", "180",
                          "-s", serial, "-s", HOSTILE_SERIAL)
     assert code == 1, err
     assert raw_in(err) == []

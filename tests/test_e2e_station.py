@@ -16,7 +16,7 @@ from audit.history.store import open_history
 from audit.history.target import parse_target
 
 
-def _wait_for(proc: subprocess.Popen[str], needle: str, lines: list[str], seconds: float = 60) -> None:
+def _wait_for(proc: subprocess.Popen[str], needle: str, lines: list[str], seconds: float = 150) -> None:
     assert proc.stdout is not None
     end = time.monotonic() + seconds
     while time.monotonic() < end and not any(needle in line for line in lines):
@@ -32,7 +32,7 @@ def test_station_audits_each_phone_once_per_plug_and_records_history(start_isola
     history = tmp_path / "history.sqlite3"
     pixel, locked = fleet.serial_of("pixel8-a14-critical"), fleet.serial_of("xperia-xz-a7-unauthorized")
     lines: list[str] = []
-    with child("station", "--adb-port", port, "--history", str(history), "--timeout", "30",
+    with child("station", "--adb-port", port, "--history", str(history), "--timeout", "120",
                stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         _wait_for(proc, "CRITICAL", lines)
         _wait_for(proc, "unauthorized", lines)

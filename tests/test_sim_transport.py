@@ -23,6 +23,7 @@ import adbutils
 import pytest
 from procs import child
 
+from audit.adb import bundled_adb
 from audit.simulator.harness import AdbServer, Fleet, expected_state
 from audit.simulator.phone import SimulatedPhone
 from audit.simulator.profile import Faults, Profile, bundled_profiles, load_profile, parse_profile
@@ -151,6 +152,17 @@ def test_isolated_fleet_has_its_adb_server_to_itself(
     assert fleet.adb_port != adb_server.port
     assert [info.serial for info in fleet.client().list()] == fleet.serials
     assert set(healthy.serials) <= {info.serial for info in adb_server.client().list()}
+
+
+def test_private_server_runs_the_adb_shipped_with_adbutils(adb_server: AdbServer) -> None:
+    """Not the adb first on PATH: Debian's adb 29 server died (SIGSEGV) under parallel connects."""
+    shipped = Path(adbutils.__file__).parent / "binaries" / "adb"
+    if not shipped.is_file():
+        pytest.skip("this adbutils wheel ships no adb binary for this platform")
+    assert bundled_adb() == shipped
+    assert Path(adb_server.adb) == shipped
+    assert "Installed as " + str(shipped) in adb_server.run_adb("version").stdout
+    assert adb_server.exit_status() is None
 
 
 def test_every_bundled_profile_has_a_state_adb_can_show() -> None:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import adbutils
 
-from audit.adb import DIAL_WAIT_S, AdbHost, ServerRefused, host_request
+from audit.adb import DIAL_WAIT_S, AdbHost, ServerRefused, bundled_adb, host_request
 from audit.errors import AdbUnavailable
 from audit.simulator.transport import PhoneLike, PhoneServer, ProfileLike
 
@@ -88,9 +88,9 @@ def listening_sockets(port: int) -> frozenset[str]:
 
 
 def adb_binary() -> str:
-    """The adb bundled with adbutils, checked to run here (it is an x86_64 glibc binary)."""
+    """The adb bundled with adbutils (``audit.adb.bundled_adb``), checked to run here (x86_64 glibc)."""
     try:
-        path = str(adbutils.adb_path())
+        path = str(bundled_adb())
         subprocess.run([path, "version"], capture_output=True, timeout=20, check=True)
     except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
         raise AdbUnavailable(f"the bundled adb binary cannot run here: {exc}") from None
@@ -219,6 +219,14 @@ class AdbServer:
             time.sleep(0.05)
         _terminate(proc)
         return False
+
+    def exit_status(self) -> int | None:
+        """None while the server runs; else its exit status (negative: killed by that signal).
+
+        A server that died mid-run shows up only as "connection refused" on its port; tests
+        name the real cause with this.
+        """
+        return None if self._proc is None else self._proc.poll()
 
     def client(self, socket_timeout: float | None = None) -> PrivateAdbClient:
         if not self.port:
