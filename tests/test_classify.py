@@ -353,21 +353,21 @@ def test_explain_lines_in_full() -> None:
     )
     assert explain_lines(counts) == explain_lines(counts, "en") == [
         "contacts: 4, phone entries: 11, distinct numbers: 10 (colleagues 1, business 2, personal 4, "
-        "unverifiable 3; third parties: 9)",
+        "invalid 3; third parties: 9)",
         "  colleague.prefix: 1 (starts with a company number prefix)",
         "  invalid.unparseable: 3 (not a valid phone number (emergency or short code, typo or service code))",
         "  business.organization: 2 (a contact with this number has a company name)",
-        "  personal.default: 4 (no business evidence: a private contact)",
+        "  personal.default: 4 (no sign of a business contact: counted as personal)",
     ]
-    assert explain_lines(counts, "de")[1] == "  colleague.prefix: 1 (beginnt mit einer Stammnummer des Unternehmens)"
+    assert explain_lines(counts, "de")[1] == "  beginnt mit einer Stammnummer des Unternehmens: 1 [colleague.prefix]"
     synced = classify_book(
         book(0, [C([PRIVATE_1])], synced={"com.whatsapp": 7, "org.thoughtcrime.securesms": 2}), 0, policy(), "DE"
     )
     assert explain_lines(synced)[2:] == [
-        "  contacts written by WhatsApp itself: 7 (not part of the address book; evidence that WhatsApp has "
+        "  contacts written by WhatsApp itself: 7 (not part of the address book; a strong sign that WhatsApp "
+        "has matched the address book)",
+        "  contacts written by Signal itself: 2 (not part of the address book; a strong sign that Signal has "
         "matched the address book)",
-        "  contacts written by Signal itself: 2 (not part of the address book; evidence that Signal has matched "
-        "the address book)",
     ]
     assert explain_lines(synced, "de")[2].startswith("  von WhatsApp selbst angelegte Kontakte: 7 (")
     assert explain_lines(NumberCounts(user_id=3, known=False)) == [
