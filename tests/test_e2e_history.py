@@ -6,11 +6,11 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from procs import command
 from typer.testing import CliRunner
 
 from audit.cli import app
@@ -85,7 +85,7 @@ def test_scan_records_in_the_default_history_unless_told_not_to(start_fleet, tmp
 
 def _station(port: int, history: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "audit", "station", "--adb-port", str(port), "--history", history, "--timeout", "30"],
+        command("station", "--adb-port", str(port), "--history", history, "--timeout", "120"),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 

@@ -13,6 +13,7 @@ import string
 from enum import Enum
 
 import pytest
+from procs import command
 from typer.testing import CliRunner
 
 from audit.messages import CATALOGUE, LANGS
@@ -160,7 +161,6 @@ def test_station_and_devices_speak_german(start_isolated_fleet) -> None:  # type
     station's lines and its start/stop lines are German; one audited and one locked phone."""
     import signal
     import subprocess
-    import sys
     import time
 
     from audit.cli import app
@@ -177,8 +177,7 @@ def test_station_and_devices_speak_german(start_isolated_fleet) -> None:  # type
     assert english_words(line.replace(locked, " ").replace("unauthorized", " ")) == []  # adb's state word stays
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "audit", "station", "--adb-port", port, "--no-history", "--timeout", "30",
-         "--lang", "de"],
+        command("station", "--adb-port", port, "--no-history", "--timeout", "120", "--lang", "de"),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     lines: list[str] = []
