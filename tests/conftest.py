@@ -4,6 +4,8 @@ Why session scope for the server: starting Google's adb server costs little, but
 that starts its own would leave keys and logs behind and multiply the risk of port races. The
 server runs on a free loopback port with a temporary HOME, never on 5037 (the user's server).
 
+No process a run starts may outlive it: ``_no_leaked_processes`` fails the session otherwise.
+
 Nothing here may start or talk to a server on 5037: ``_user_adb_server_untouched`` fails the test
 after which a new listener appeared there, and the session if one is there at its end.
 
@@ -14,10 +16,15 @@ this machine, they are skipped with the reason.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import procs
 import pytest
 
 from audit.errors import AdbUnavailable
@@ -37,6 +44,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if _ADB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.adb)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_leaked_processes() -> Iterator[None]:
+    """Fails the session when a process it started outlives it (a simulated phone, an adb or
+    PostgreSQL server, a browser, a CLI child): such a leak holds ports and CPU and made later runs
+    flaky. Every child inherits a mark in its environment; defined first, so torn down last."""
+    mark = uuid.uuid4().hex
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(procs.RUN_MARK, mark)
+        yield
+    leaked = procs.leaked_processes(mark)
+    if leaked:
+        for pid in leaked:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        listed = "; ".join(f"{pid}: {cmd}" for pid, cmd in sorted(leaked.items()))
+        pytest.fail(f"{len(leaked)} process(es) started by this run outlived it (killed now): {listed}", pytrace=False)
 
 
 @pytest.fixture(scope="session", autouse=True)

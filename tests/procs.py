@@ -7,15 +7,19 @@ SIG_IGN on purpose (the Ctrl-C in that terminal was not meant for it), so the la
 Python's handler before running the CLI, as an interactive shell would have left it.
 
 ``child`` stops the process in its teardown whatever the test did: SIGINT, then SIGKILL.
+``leaked_processes`` finds what a run left running (conftest's ``_no_leaked_processes``).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 LAUNCHER = (
@@ -53,3 +57,35 @@ def child(*args: str, **popen: Any) -> Iterator[subprocess.Popen[str]]:
         yield proc
     finally:
         stop(proc)
+
+
+RUN_MARK = "CONTACT_AUDIT_TEST_RUN"
+
+
+def marked_processes(mark: str) -> dict[int, str]:
+    """pid -> command line of every live process (but this one) whose environment carries
+    ``RUN_MARK=mark``: the children of one test run, including daemons that left their parent
+    (an adb server, a PostgreSQL postmaster, a simulated phone), which a parent-pid walk misses."""
+    wanted = f"{RUN_MARK}={mark}".encode()
+    found: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if wanted not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:  # gone meanwhile, a zombie, or another user's
+            continue
+        found[int(entry.name)] = cmdline[:200]
+    return found
+
+
+def leaked_processes(mark: str, wait: float = 10.0) -> dict[int, str]:
+    """The marked processes still alive after ``wait`` seconds (one that is exiting gets time)."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = marked_processes(mark)
+        if not found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.2)

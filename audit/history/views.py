@@ -265,7 +265,7 @@ def export_document(state: LatestState, lang: str, generated_at: str) -> dict[st
     """The latest state as a JSON document (docs/history.md): per phone its last audit, with the
     verdicts in the JSON report's shape."""
     from audit.android_versions import newer_than_verified
-    from audit.report.json_report import _verdict
+    from audit.report.json_report import verdict_document
 
     phones = []
     for p in state.phones:
@@ -287,7 +287,7 @@ def export_document(state: LatestState, lang: str, generated_at: str) -> dict[st
             "severity": audit.severity,
             "android_newer_than_verified": newer_than_verified(audit.sdk),
             "alternatives": list(audit.alternatives),
-            "verdicts": [_verdict(v, lang) for v in result.verdicts],
+            "verdicts": [verdict_document(v, lang) for v in result.verdicts],
         })
     return {"schema_version": EXPORT_SCHEMA_VERSION, "kind": "contact-audit history: latest state",
             "generated_at": generated_at, "lang": lang, "phones": phones}

@@ -87,7 +87,7 @@ def _device(device: DeviceResult, lang: str) -> Json:
         "problems": _notes(snapshot.problems) if snapshot is not None else [],
         "users": _users(device),
         "alternatives": list(device.alternatives),
-        "verdicts": [_verdict(v, lang) for v in device.verdicts],
+        "verdicts": [verdict_document(v, lang) for v in device.verdicts],
         "severity": device.worst.value,
         "android_newer_than_verified": newer_than_verified(
             snapshot.info.sdk if snapshot is not None else None
@@ -256,7 +256,9 @@ def _message(message: Message, lang: str) -> Json:
     }
 
 
-def _verdict(verdict: Verdict, lang: str) -> Json:
+def verdict_document(verdict: Verdict, lang: str) -> Json:
+    """One verdict in the JSON report's shape; public because the history export promises the
+    same shape for the verdicts it stores (docs/history.md)."""
     counts = verdict.counts
 
     def count(n: int) -> int | None:
