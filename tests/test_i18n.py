@@ -17,7 +17,7 @@ from procs import command
 from typer.testing import CliRunner
 
 from audit.messages import CATALOGUE, LANGS
-from audit.report import labels
+from audit.report import html_texts, labels
 from audit.results import DeviceStatus, NumberClass, Severity
 from audit.snapshot import PermissionStatus, UserKind
 
@@ -64,6 +64,11 @@ def all_text_entries() -> dict[str, dict[str, str]]:
     entries = {f"message {k}": v for k, v in CATALOGUE.items()}
     entries |= {f"header {k}": v for k, v in labels.HEADERS.items()}
     entries |= {f"text {k}": v for k, v in labels.TEXTS.items()}
+    # the HTML report's own words (audit/report/html_texts.py) follow the same rules
+    entries |= {f"html {k}": v for k, v in html_texts.TEXTS.items()}
+    for table_name in ("SEVERITY_MEANING", "UPLOAD", "PAST_UPLOAD"):
+        table: dict[Enum, dict[str, str]] = getattr(html_texts, table_name)
+        entries |= {f"html {table_name} {k.value}": v for k, v in table.items()}
     return entries
 
 
@@ -106,7 +111,9 @@ def test_the_english_detector_finds_english_and_spares_german() -> None:
 
 GLOSSARY_BANNED = {
     r"Fremdnummer": "Rufnummern Dritter",
-    r"\bNutzer": "Benutzer",
+    # an Android user is a Benutzer; people who use WhatsApp stay "WhatsApp-Nutzer"/"Nicht-Nutzer"
+    # (the DPC decision's term), a compound the rule leaves alone
+    r"(?<![-\w])Nutzer": "Benutzer",
     r"Hauptnutzer": "Hauptbenutzer",
     r"Zustimmung": "Einwilligung / erteilen",
     r"\bScan\b": "Prüfung",

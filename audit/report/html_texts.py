@@ -27,7 +27,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "policy_hash": {"en": "Policy SHA-256", "de": "SHA-256 der Prüfrichtlinie"},
     "no_policy": {"en": "none (built-in defaults)", "de": "keine (eingebaute Standardwerte)"},
     "scan_id": {"en": "Scan ID", "de": "Prüfungs-ID"},
-    "tool": {"en": "Tool", "de": "Werkzeug"},
+    "tool": {"en": "Tool", "de": "Programmversion"},
     "summary": {"en": "Fleet summary", "de": "Übersicht"},
     "phones_seen": {"en": "Phones seen", "de": "Erkannte Telefone"},
     "audited": {"en": "Audited", "de": "Geprüft"},
@@ -163,7 +163,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Am 2. September 2021 verhängte die irische Datenschutzbehörde (Data Protection Commission) "
               "gegen WhatsApp Ireland ein Bußgeld von 225 Millionen Euro wegen Verstößen gegen die "
               "Transparenzpflichten, auch gegenüber Nicht-Nutzern, deren Rufnummern WhatsApp aus den "
-              "Adressbüchern seiner Nutzer erhält. Nach der Entscheidung bleiben die Rufnummern von "
+              "Adressbüchern der WhatsApp-Nutzer erhält. Nach der Entscheidung bleiben die Rufnummern von "
               "Nicht-Nutzern auch nach dem \u201eLossy Hashing\u201c-Verfahren von WhatsApp "
               "personenbezogene Daten: Das Hashing macht sie nicht anonym.",
     },
