@@ -53,7 +53,10 @@ ALLOWED = re.compile(
 def english_words(text: str) -> list[str]:
     """The English words in ``text`` once allowed technical terms are taken out."""
     stripped = ALLOWED.sub(" ", text)
-    return [w for w in re.findall(r"[A-Za-z][A-Za-z']*", stripped) if w.lower() in ENGLISH_WORDS]
+    # a word is letters between non-alphanumerics: "be" inside a scan id such as a60be6d16081 is
+    # not a word (random ids made this check fail now and then)
+    words = re.findall(r"(?<![0-9A-Za-z])[A-Za-z][A-Za-z']*(?![0-9A-Za-z])", stripped)
+    return [w for w in words if w.lower() in ENGLISH_WORDS]
 
 
 def fields(template: str) -> set[str]:
@@ -103,6 +106,8 @@ def test_german_entries_hold_no_english_words_beyond_allowed_terms() -> None:
 def test_the_english_detector_finds_english_and_spares_german() -> None:
     assert english_words("Not audited (unauthorized): unlock the phone and accept the RSA key prompt")
     assert english_words("worst critical, 1 verdict(s)")
+    assert not english_words("Prüfung a60be6d16081 auf demo, sha256 3b5c3d2956b2")
+    assert english_words("Prüfung a60be6d16081 be")
     assert english_words("no answer before the deadline (phone frozen)")
     assert not english_words("WhatsApp Business kann das Adressbuch von Benutzer 0 nicht lesen; "
                              "`contact-audit fix -s 127.0.0.1:5555 --user 0 --package com.whatsapp` ausführen")
