@@ -333,6 +333,16 @@ def test_edge_spellings_several_waits_a_lone_plus_and_an_invalid_international_n
     }
 
 
+def test_invalid_numbers_are_one_number_by_their_digits_not_by_phonenumbers_guess() -> None:
+    """An invalid number has no E.164 form to trust (phonenumbers still formats one): it is one
+    number per digit string, whatever notes surround it, and a national and an international
+    spelling of it stay two (they are only the same number if the number is real)."""
+    notes = classify_one(C(["110 (Polizei)"]), C(["110 Polizei"]), C(["Notruf 110"]))
+    assert notes.distinct_numbers == 1 and rules(notes) == {"invalid.unparseable": 1}
+    spellings = classify_one(C(["030 12"]), C(["+49 30 12"]))
+    assert spellings.distinct_numbers == 2 and rules(spellings) == {"invalid.unparseable": 2}
+
+
 def test_number_digests_are_keyed() -> None:
     """A plain hash of a phone number is reversed by trying every number; a per-run key is not."""
     import hashlib
