@@ -229,6 +229,8 @@ def test_region_sim_then_locale() -> None:
     assert number_region(snapshot(sim="zz", locale="zh-Hans-CN"), no_region) == "CN"
     assert number_region(snapshot(sim=None, locale="de"), no_region) is None
     assert number_region(snapshot(sim=None, locale=None), no_region) is None
+    # a dual-SIM phone reports one country per SIM: the first one counts
+    assert number_region(snapshot(sim="at,de", locale="en-GB"), no_region) == "AT"
 
 
 def test_region_fallback_changes_the_reading_of_national_numbers() -> None:
@@ -341,6 +343,17 @@ def test_invalid_numbers_are_one_number_by_their_digits_not_by_phonenumbers_gues
     assert notes.distinct_numbers == 1 and rules(notes) == {"invalid.unparseable": 1}
     spellings = classify_one(C(["030 12"]), C(["+49 30 12"]))
     assert spellings.distinct_numbers == 2 and rules(spellings) == {"invalid.unparseable": 2}
+
+
+def test_pauses_and_odd_e_mail_addresses() -> None:
+    # every pause and what follows it goes, not just the last one
+    assert canonical("030 90182011,4711,1") == "03090182011"
+    # the domain is what follows the last @ (a quoted local part may hold one), a trailing dot
+    # is the root; letters at its ends are the domain's own (an upper-case look-alike stays one)
+    assert email_domain('"sales@home"@example.de') == "example.de"
+    assert email_domain("it@example.de.") == "example.de"
+    assert email_domain("info@XEXAMPLE.DE") == "xexample.de"
+    assert email_domain("info@EXAMPLE.DEX") == "example.dex"
 
 
 def test_number_digests_are_keyed() -> None:
