@@ -42,8 +42,16 @@ _ADB_FIXTURES = frozenset({"adb_server", "start_fleet", "module_fleet", "start_i
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if _ADB_FIXTURES & set(getattr(item, "fixturenames", ())):
+        names = set(getattr(item, "fixturenames", ()))
+        if _ADB_FIXTURES & names:
             item.add_marker(pytest.mark.adb)
+        # the markers let the mutation run (bench/mutation.py) leave out tests that start a server
+        # per session; the same checks run there on SQLite and on the HTML text
+        callspec = getattr(item, "callspec", None)
+        if "pg_server" in names or (callspec is not None and callspec.params.get("history_target") == "postgresql"):
+            item.add_marker(pytest.mark.postgres)
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session", autouse=True)

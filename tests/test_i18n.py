@@ -146,6 +146,7 @@ def test_german_follows_the_glossary() -> None:
         "kritisch", "hoch", "mittel", "niedrig", "OK", "unbekannt"]
 
 
+@pytest.mark.adb  # the demo starts its own adb server and phones
 def test_demo_in_german_prints_no_english_sentence() -> None:
     """The bundled fleet end to end (private adb server, real ADB protocol), 80 columns."""
     from audit.cli import app
