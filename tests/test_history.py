@@ -403,3 +403,15 @@ def test_export_html_is_the_dpo_report_of_the_latest_state(history_target: str, 
     assert "<script" not in page
     assert 'lang="de"' in page
     assert "it-desk-2" in page
+
+
+def test_counts_marked_known_with_one_missing_come_back_unknown() -> None:
+    """An edited database or a hand-made report may say "known" and leave a count out: shown as
+    0 it would understate the third parties, so the whole set is unknown."""
+    from audit.history.rows import audit_row
+
+    row = audit_row(device("X1", verdict(0, number_counts=counts(personal=5))))
+    app_row = row.apps[0]
+    assert app_row.to_verdict().counts.known and app_row.to_verdict().counts.personal == 5
+    holed = dataclasses.replace(app_row, personal_numbers=None)
+    assert holed.counts_known and not holed.to_verdict().counts.known

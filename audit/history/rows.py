@@ -65,7 +65,11 @@ class AppRow:
         return sum(p for p in parts if p is not None)
 
     def to_verdict(self) -> Verdict:
-        known = self.counts_known
+        # counts marked known with one missing (an edited database, a hand-made report) are not
+        # known: shown as 0 they would understate the third parties
+        known = self.counts_known and None not in (
+            self.contacts, self.phone_numbers, self.distinct_numbers, self.colleague_numbers,
+            self.business_numbers, self.personal_numbers, self.invalid_numbers)
         counts = NumberCounts(
             user_id=self.user_id,
             known=known,
