@@ -19,6 +19,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from procs import RUN_MARK
+
 
 def find_bin_dir() -> Path | None:
     """The directory holding initdb, pg_ctl and postgres, or None when the machine has none."""
@@ -77,6 +79,8 @@ class PgServer:
 
     def _run(self, *args: str) -> None:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "HOME": str(self.dir)}
+        if RUN_MARK in os.environ:  # so a postmaster left running fails the run (conftest)
+            env[RUN_MARK] = os.environ[RUN_MARK]
         result = subprocess.run([str(self.bin_dir / args[0]), *args[1:]], cwd=self.dir, env=env,
                                 capture_output=True, text=True, timeout=120, check=False, **self._run_as)
         if result.returncode != 0:

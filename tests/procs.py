@@ -59,7 +59,7 @@ def child(*args: str, **popen: Any) -> Iterator[subprocess.Popen[str]]:
         stop(proc)
 
 
-RUN_MARK = "CONTACT_AUDIT_TEST_RUN"
+RUN_MARK = "CA_TEST_RUN"  # not CONTACT_AUDIT_*: tests strip those from a child's environment
 
 
 def marked_processes(mark: str) -> dict[int, str]:
