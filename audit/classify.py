@@ -49,7 +49,8 @@ _DIGEST_KEY = secrets.token_bytes(32)
 _NON_DIGIT = re.compile(r"[^\d]")
 _LETTER = re.compile(r"[^\W\d_]")
 _PLUS = ("+", "\uff0b")  # ASCII and full-width plus
-_SEPARATORS = str.maketrans("", "", " -()/.")
+_SEPARATOR_CHARS = " -()/."
+_SEPARATORS = str.maketrans("", "", _SEPARATOR_CHARS)
 
 
 def digest_key() -> bytes:
@@ -183,11 +184,12 @@ def canonical(raw: str) -> str:
     if plain.isascii():
         if plain.isdigit():
             return plain
-        if plain[:1] == "+" and text[:1] == "+" and plain[1:].isdigit():
+        if plain[:1] == "+" and plain[1:].isdigit():
             return plain
     if _LETTER.search(text):
         return text
-    return ("+" if text.startswith(_PLUS) else "") + _NON_DIGIT.sub("", text)
+    # the '+' counts when nothing but separators comes before it: "(+49) 30 ..." is international
+    return ("+" if text.lstrip(_SEPARATOR_CHARS).startswith(_PLUS) else "") + _NON_DIGIT.sub("", text)
 
 
 def normalise(text: str, region: str | None) -> Parsed:

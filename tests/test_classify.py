@@ -229,6 +229,8 @@ def test_region_sim_then_locale() -> None:
     assert number_region(snapshot(sim="zz", locale="zh-Hans-CN"), no_region) == "CN"
     assert number_region(snapshot(sim=None, locale="de"), no_region) is None
     assert number_region(snapshot(sim=None, locale=None), no_region) is None
+    # Android's pseudo-locales (en-XA, ar-XB) name no region phonenumbers knows
+    assert number_region(snapshot(sim=None, locale="en-XA"), no_region) is None
     # a dual-SIM phone reports one country per SIM: the first one counts
     assert number_region(snapshot(sim="at,de", locale="en-GB"), no_region) == "AT"
 
@@ -348,12 +350,63 @@ def test_invalid_numbers_are_one_number_by_their_digits_not_by_phonenumbers_gues
 def test_pauses_and_odd_e_mail_addresses() -> None:
     # every pause and what follows it goes, not just the last one
     assert canonical("030 90182011,4711,1") == "03090182011"
+    # a '+' after an opening bracket or a doubled one is still the country-code sign
+    assert canonical("(+49) 30 90182011") == canonical("++49 30 90182011") == "+493090182011"
     # the domain is what follows the last @ (a quoted local part may hold one), a trailing dot
     # is the root; letters at its ends are the domain's own (an upper-case look-alike stays one)
     assert email_domain('"sales@home"@example.de') == "example.de"
     assert email_domain("it@example.de.") == "example.de"
     assert email_domain("info@XEXAMPLE.DE") == "xexample.de"
     assert email_domain("info@EXAMPLE.DEX") == "example.dex"
+
+
+def test_numbers_only_phonenumbers_reads_count_like_any_other() -> None:
+    """Arabic-Indic digits and letters (vanity numbers) go past the fast path to phonenumbers: a
+    colleague written so is still a colleague, and the same number in two scripts is one."""
+    counts = classify_one(C(["٠٣٠ ٩٠١٨٢٠٩١"]), C([COLLEAGUE_1]), C(["0800 FLOWERS"]), C(["0800 3569377"]))
+    assert counts.distinct_numbers == 2
+    assert rules(counts) == {"colleague.prefix": 1, "personal.default": 1}
+
+
+def test_evidence_adds_up_and_an_odd_row_skips_only_itself() -> None:
+    # a company e-mail then a company name: still the colleague the e-mail makes it
+    both = classify_one(C([CUSTOMER_1], emails=["a.b@example.de"], orgs=["Example GmbH"]))
+    assert rules(both) == {"colleague.email_domain": 1}
+    # an e-mail field that is no address skips that row only, not the rest of the book
+    rest = classify_one(C([PRIVATE_1], emails=["n/a"]), C([PRIVATE_2]), C([CUSTOMER_1], orgs=["X"]))
+    assert rules(rest) == {"business.organization": 1, "personal.default": 2}
+
+
+def test_raw_contacts_per_account_without_the_raw_contact_list() -> None:
+    """When the raw-contacts query failed, contacts are counted from their data rows, per account."""
+    contacts = [C([PRIVATE_1]), C([PRIVATE_2]), C([CUSTOMER_1], account=None)]
+    counts = classify_book(book(0, contacts, raw_known=False), 0, policy(), "DE")
+    assert counts.contacts == 3
+    assert counts.by_account_type == (("", 1), ("com.google", 2))
+
+
+def test_one_cache_for_phones_of_different_regions() -> None:
+    """A scan shares one NumberCache across phones: a national number is read in each phone's region."""
+    cache = NumberCache()
+    uk = book(0, [C(["020 7946 0123"])])
+    assert rules(classify_book(uk, 0, policy(), "GB", cache=cache)) == {"personal.default": 1}
+    assert rules(classify_book(uk, 0, policy(), "DE", cache=cache)) == {"invalid.unparseable": 1}
+
+
+def test_a_worker_adopts_the_scans_digest_key() -> None:
+    """Workers must key digests like the scanning process, or one number counts once per worker."""
+    from audit.classify import digest_key, use_digest_key
+
+    original = digest_key()
+    try:
+        use_digest_key(b"k" * 16)
+        first = digest("+493090182021")
+        use_digest_key(b"j" * 16)
+        assert digest("+493090182021") != first
+        use_digest_key(bytearray(b"k" * 16))
+        assert digest_key() == b"k" * 16 and digest("+493090182021") == first
+    finally:
+        use_digest_key(original)
 
 
 def test_number_digests_are_keyed() -> None:

@@ -255,7 +255,8 @@ def _canonical_by_regex(raw: str) -> str:
     text = raw.split(",", 1)[0].split(";", 1)[0].strip()
     if re.search(r"[^\W\d_]", text):
         return text
-    return ("+" if text.startswith(("+", "\uff0b")) else "") + re.sub(r"[^\d]", "", text)
+    # the '+' counts when only separators come before it ("(+49) 30 ...")
+    return ("+" if text.lstrip(" -()/.").startswith(("+", "\uff0b")) else "") + re.sub(r"[^\d]", "", text)
 
 
 @settings(max_examples=1000, deadline=None)
