@@ -146,11 +146,19 @@ def main() -> int:
                         help="check a seeded random sample of N mutants per module (saved; the report counts only it)")
     parser.add_argument("--seed", type=int, default=14, help="the sample's seed (default 14)")
     parser.add_argument("--all", action="store_true", help="report every mutant, ignoring a saved sample")
+    parser.add_argument("--recheck", action="store_true",
+                        help="rerun the saved sample's undetected mutants (survivors, no tests, not checked) "
+                             "against the tests as they are now")
     args = parser.parse_args()
     modules = tuple(args.modules) or MODULES
     if not args.report_only:
         patterns = [f"audit.{m}*" for m in modules]
-        if args.sample:
+        if args.recheck:
+            verdicts = sampled(load_verdicts())
+            patterns = sorted(n for n, status in verdicts.items()
+                              if module_of(n) in modules and status not in _DETECTED)
+            print(f"rechecking {len(patterns)} mutant(s)", file=sys.stderr)
+        elif args.sample:
             if not load_verdicts():  # mutmut writes its mutants on the first run: make them (20 mutants)
                 run_mutmut(["audit.textsafe*"], args.max_children)
             verdicts = load_verdicts()
