@@ -76,6 +76,11 @@ def test_reads_third_party_is_critical() -> None:
     assert "WhatsApp can read the address book of user 0" in text
     assert "third parties' numbers: 3 (1 business, 2 personal, 0 invalid)" in text
     assert "Rufnummern Dritter: 3 (davon 1 geschäftlich, 2 privat, 0 nicht zuordenbar)" in render(v.finding, "de")
+    # the JSON report carries these for scripts (docs/report-schema.md: match on key and params)
+    assert dict(v.finding.params) == {
+        "app": "WhatsApp", "package": WA, "user": 0,
+        "third_party": 3, "business": 1, "personal": 2, "invalid": 0, "colleague": 0,
+    }
     fix = render(v.remediation, "en")
     assert "`contact-audit fix -s R58M90182A --user 0 --package com.whatsapp`" in fix
     assert "Settings > Apps > WhatsApp > Permissions > Contacts" in fix
@@ -85,6 +90,7 @@ def test_reads_colleagues_only_is_low() -> None:
     v = only(judge([app(WA)], [COLLEAGUE_BOOK]))
     expect(v, "reads.colleagues_only", Upload.NO, Severity.LOW)
     assert "only colleagues' numbers (2)" in render(v.finding, "en")
+    assert v.remediation.key == "fix.preventive"  # colleagues may withdraw consent: deny it anyway
 
 
 def test_reads_empty_book_is_ok() -> None:
@@ -241,6 +247,38 @@ def test_user_without_audited_app_gets_one_verdict_without_package() -> None:
     assert v.counts.third_party == 3
 
 
+@pytest.mark.parametrize(
+    ("left_behind", "past"),
+    [
+        (book(0, [C([PRIVATE_1])], synced={WA: 1}), Tri.YES),  # an uninstalled WhatsApp's synced contacts
+        (book(0, [C([PRIVATE_1])], synced={W4B: 40}), Tri.YES),
+        (book(0, [C([PRIVATE_1])]), Tri.UNKNOWN),  # none left: no proof either way
+        (book(0, [C([PRIVATE_1])], raw_known=False), Tri.UNKNOWN),  # not counted: never a guess
+    ],
+)
+def test_a_messengers_leftover_contacts_show_a_past_upload_without_the_app(left_behind: AddressBook, past: Tri) -> None:
+    v = only(judge([app(WA, installed=False)], [left_behind]))
+    expect(v, "no_audited_app", Upload.NO, Severity.OK)
+    assert v.past_upload is past
+
+
+def test_a_user_seen_only_through_its_address_book_is_judged_as_of_unknown_kind() -> None:
+    verdicts = judge([app(WA)], [PRIVATE_BOOK, book(10, [C([PRIVATE_2])])])
+    assert [(v.user_id, v.rule) for v in verdicts] == [(0, "reads.third_party"), (10, "no_audited_app")]
+    assert verdicts[1].user_kind is UserKind.OTHER and verdicts[1].counts.third_party == 1
+
+
+def test_a_user_named_in_the_output_but_not_listed_is_unknown_and_says_which() -> None:
+    s = replace(snapshot([app(WA)], [PRIVATE_BOOK]), unlisted_user_ids=(10,))
+    verdicts = assess_device(s, classify_device(s, policy()), policy())
+    assert [(v.user_id, v.rule) for v in verdicts] == [(0, "reads.third_party"), (10, "unknown.users")]
+    unlisted = verdicts[1]
+    expect(unlisted, "unknown.users", Upload.UNKNOWN, Severity.UNKNOWN)
+    assert unlisted.finding.key == "finding.unknown.user" and unlisted.remediation.key == "fix.rerun"
+    assert render(unlisted.finding, "en").startswith("User 10 appears in the phone's output")
+    assert render(unlisted.finding, "de").startswith("Benutzer 10 erscheint in der Ausgabe")
+
+
 def test_apps_outside_the_policy_are_not_judged() -> None:
     pol = policy(audit_packages=(W4B,))
     v = only(judge([app(WA)], pol=pol))
@@ -271,6 +309,7 @@ def test_unknown_facts_make_the_verdict_unknown(app_state: AppState, books: list
     assert v.severity.at_least(Severity.HIGH)  # fails closed under the default --fail-on
     assert "counts as not compliant" in render(v.finding, "en")
     assert "wird das Telefon vorsorglich als nicht konform gewertet" in render(v.finding, "de")
+    assert v.remediation.key == "fix.check_manually"  # never "nothing to do"
 
 
 def test_counts_missing_for_a_user_are_unknown() -> None:
@@ -383,7 +422,8 @@ def test_alternatives_follow_the_policy_order_and_need_an_install() -> None:
 @pytest.mark.parametrize(
     ("serial", "shown"),
     [("R58M90182A", "R58M90182A"), ("192.168.0.20:5555", "192.168.0.20:5555"), ("a'b", "'a'\"'\"'b'"),
-     ("x\x1b[2Jy", "SERIAL"), ("with space", "SERIAL"), ("", "SERIAL")],
+     ("x\x1b[2Jy", "SERIAL"), ("with space", "SERIAL"), ("", "SERIAL"),
+     ("!a~", "'!a~'"), ("s" * 128, "s" * 128), ("s" * 129, "SERIAL"), ("caf\u00e9", "SERIAL")],
 )
 def test_fix_command_serial_is_one_safe_shell_word(serial: str, shown: str) -> None:
     assert shell_serial(serial) == shown

@@ -46,6 +46,16 @@ def test_unmanaged_and_unknown_users_keep_the_per_phone_fix() -> None:
     assert "contact-audit fix" in render(unknown.remediation, "en")
 
 
+def test_a_managed_profile_without_an_audited_app_still_names_its_mdm() -> None:
+    """The reports' managed columns and the fleet summary read the management of every verdict."""
+    snap = snapshot("a14_workprofile")
+    snap = replace(snap, apps=tuple(a for a in snap.apps if a.user_id != 10))
+    result = audit_snapshot(snap, default_policy())
+    v = next(v for v in result.verdicts if v.user_id == 10)
+    assert v.rule == "no_audited_app"
+    assert v.management.managed is True and v.management.mdm_name == "Microsoft Intune"
+
+
 def test_policy_fixed_denial_is_credited_to_the_mdm() -> None:
     snap = snapshot("a14_workprofile")
     apps = tuple(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,11 @@ from audit.policy import (
     BUILTIN_BUSINESS_ACCOUNT_TYPES,
     BUILTIN_FREEMAIL_DOMAINS,
     check_policy,
+    default_policy,
     load_policy,
     parse_colleagues,
     policy_template,
+    template_leftovers,
 )
 from audit.results import Severity
 
@@ -93,11 +97,46 @@ def test_business_lists_extend_the_built_ins(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "written",
-    ["+49 30 9018209", "0049 30 9018209", "+49 (0) 30 9018209", "+49-30-901820/9", "030 9018209"],
+    ["+49 30 9018209", "0049 30 9018209", "+49 (0) 30 9018209", "0049 (0) 30 9018209", "+49-30-901820/9",
+     "030 9018209"],
 )
 def test_prefixes_are_compared_in_e164(tmp_path: Path, written: str) -> None:
     path = write(tmp_path, f'[organization]\nphone_prefixes = ["{written}"]\n[numbers]\ndefault_region = "DE"\n')
     assert check_policy(path).phone_prefixes == ("+49309018209",)
+
+
+def prefix_policy(tmp_path: Path, written: str, region: str | None) -> Path:
+    numbers = f'[numbers]\ndefault_region = "{region}"\n' if region else ""
+    return write(tmp_path, f'[organization]\nphone_prefixes = ["{written}"]\n{numbers}')
+
+
+@pytest.mark.parametrize(
+    ("written", "region", "expected"),
+    [
+        ("+1 202 555 01", None, "+120255501"),  # a one-digit country code (NANP)
+        ("+353 1 234 5", None, "+35312345"),  # a three-digit country code (Ireland)
+        ("+49 30 90182090182", None, "+493090182090182"),  # 15 digits: as long as E.164 allows
+    ],
+)
+def test_prefixes_of_every_country_code_length_are_read(
+    tmp_path: Path, written: str, region: str | None, expected: str
+) -> None:
+    assert check_policy(prefix_policy(tmp_path, written, region)).phone_prefixes == (expected,)
+
+
+@pytest.mark.parametrize(
+    ("written", "region", "reason"),
+    [
+        ("+49 30 901820901820", None, " (longer than a phone number)"),  # 16 digits
+        ("30 9018209", "DE", " (start it with + and the country code)"),  # national, but no trunk 0
+        ("91 123 45", "ES", " (start it with + and the country code)"),  # Spain dials no trunk prefix
+        ("+()", None, ""),  # no digit at all
+        ("+\uff14\uff19 \uff13\uff10 \uff19\uff10\uff11\uff18\uff12\uff10", None, ""),  # full-width digits
+    ],
+)
+def test_a_prefix_that_is_not_one_says_why(tmp_path: Path, written: str, region: str | None, reason: str) -> None:
+    path = prefix_policy(tmp_path, written, region)
+    assert error_of(path) == f"{path}: organization.phone_prefixes[0]: not a phone number prefix{reason}"
 
 
 @pytest.mark.parametrize(
@@ -135,15 +174,88 @@ def test_each_mistake_is_one_line_naming_file_and_key(tmp_path: Path, text: str,
     assert expected in error_of(write(tmp_path, text))
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[organization]\nname = 1.5\n", "organization.name: must be a string, not a number"),
+        ("[organization]\nname = ['x']\n", "organization.name: must be a string, not a list"),
+        ("[organization]\nname = {a = 1}\n", "organization.name: must be a string, not a table"),
+        ("[organization]\nname = 1979-05-27\n", "organization.name: must be a string, not date"),
+        ("organization = 'x'\n", "organization: must be a table ([organization]), not a string"),
+        ("organization = ['x']\n", "organization: must be a table ([organization]), not a list"),
+        ("[organization]\nemail_domains = 'example.de'\n",
+         "organization.email_domains: must be a list of strings, not a string"),
+        ("[organization]\nemail_domains = {a = 'x'}\n",
+         "organization.email_domains: must be a list of strings, not a table"),
+        ("[organization]\nemail_domains = [['example.de']]\n",
+         "organization.email_domains[0]: must be a string, not a list"),
+        ("[apps]\naudit = ['com.whatsapp', 1.5]\n", "apps.audit[1]: must be a string, not a number"),
+        ("[orgnization]\nname = 'x'\n",
+         "orgnization: unknown table (expected one of organization, numbers, business, apps, report)"),
+        # tomllib's own words, on one line
+        ("[organization\nname = 'x'\n",
+         "not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 14)"),
+    ],
+)
+def test_a_mistake_says_what_was_found_and_what_was_expected(tmp_path: Path, text: str, expected: str) -> None:
+    """The whole line: an administrator fixing a file needs the type found and the tables allowed."""
+    path = write(tmp_path, text)
+    assert error_of(path) == f"{path}: {expected}"
+
+
+def test_a_long_toml_error_is_cut_to_one_bounded_line(tmp_path: Path) -> None:
+    # tomllib names the offending keys: a long key makes its message longer than a terminal line
+    key = "n" * 250
+    path = write(tmp_path, f'[organization]\n"{key}" = {{a = 1}}\n"{key}".b = 2\n')
+    detail = error_of(path).removeprefix(f"{path}: not valid TOML: ")
+    assert detail.startswith("Cannot mutate immutable namespace ('organization', 'nnn")
+    assert len(detail) == 200
+
+
 def test_missing_file_is_one_line(tmp_path: Path) -> None:
     message = error_of(tmp_path / "nope.toml")
-    assert "cannot read the policy file" in message
+    # the operating system's reason, not only the exception's class name
+    assert message.endswith(f"cannot read the policy file: {os.strerror(errno.ENOENT)}")
 
 
 def test_not_utf8_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_bytes(b"[organization]\nname = '\xff'\n")
     assert "not UTF-8" in error_of(path)
+
+
+@pytest.mark.parametrize("written", ["example.de", "@Example.DE", "example.de.", " EXAMPLE.de. "])
+def test_email_domains_are_normalised(tmp_path: Path, written: str) -> None:
+    """Compared with addresses as written on the phone: case, a leading @ and a root dot do not matter."""
+    path = write(tmp_path, f'[organization]\nemail_domains = ["{written}", "example.de"]\n')
+    assert check_policy(path).email_domains == ("example.de",)
+
+
+# --------------------------------------------------------------------------- the template's example values
+
+
+def test_an_unedited_template_is_found_out(tmp_path: Path) -> None:
+    """`policy check` warns: the example values would make Example GmbH's staff the colleagues."""
+    policy = check_policy(write(tmp_path, policy_template()))
+    assert template_leftovers(policy) == [
+        "organization.name 'Example GmbH'",
+        "organization.email_domains 'example.de'",
+        "organization.phone_prefixes '+49 30 901820'",
+    ]
+
+
+def test_template_values_are_found_however_written_and_only_those(tmp_path: Path) -> None:
+    text = policy_template().replace('"Example GmbH"', '"ACME AG"')
+    # the same prefix written nationally, next to the organisation's own
+    text = text.replace('["+49 30 901820"]', '["+49 89 1234", "030 901820"]')
+    text = text.replace('["example.de"]', '["acme.example", "Example.DE"]')
+    assert template_leftovers(check_policy(write(tmp_path, text))) == [
+        "organization.email_domains 'example.de'",
+        "organization.phone_prefixes '+49 30 901820'",
+    ]
+    edited = text.replace('"030 901820"', '"+49 89 5678"').replace(', "Example.DE"', "")
+    assert template_leftovers(check_policy(write(tmp_path, edited))) == []
+    assert template_leftovers(default_policy()) == []
 
 
 # --------------------------------------------------------------------------- colleagues file
@@ -180,7 +292,7 @@ def test_colleagues_file_is_relative_to_the_policy_file(tmp_path: Path, monkeypa
 def test_missing_colleagues_file_names_the_key(tmp_path: Path) -> None:
     path = write(tmp_path, '[organization]\ncolleagues_file = "absent.csv"\n')
     message = error_of(path)
-    assert "organization.colleagues_file: cannot read absent.csv" in message
+    assert message.endswith(f"organization.colleagues_file: cannot read absent.csv: {os.strerror(errno.ENOENT)}")
 
 
 def test_malformed_colleague_line_names_the_line_not_the_number(tmp_path: Path) -> None:
@@ -206,6 +318,34 @@ def test_colleague_file_not_utf8_names_the_line(tmp_path: Path) -> None:
     (tmp_path / "c.csv").write_bytes(b"+49 30 90182091\n+49 30 \xff90182092\n")
     path = write(tmp_path, '[organization]\ncolleagues_file = "c.csv"\n')
     assert "c.csv line 2: not UTF-8 text" in error_of(path)
+
+
+@pytest.mark.parametrize(
+    "csv_text",
+    [
+        # a blank line, then an indented comment with a ';' before the tab-separated header
+        "\n  # exported from the directory; do not edit\nTelefon\tName\n030 90182091\tA. Example\n",
+        "\n030 90182091;A. Example\n",  # a blank first line before ';'-separated data
+    ],
+)
+def test_colleague_separator_is_read_from_the_first_line_with_content(tmp_path: Path, csv_text: str) -> None:
+    assert check_policy(policy_with_colleagues(tmp_path, csv_text)).colleague_numbers == {"+493090182091"}
+
+
+def test_a_colleague_file_of_comments_only_makes_nobody_a_colleague(tmp_path: Path) -> None:
+    policy = check_policy(policy_with_colleagues(tmp_path, "# nobody has consented yet\n\n"))
+    assert policy.colleague_numbers == frozenset() and policy.colleague_count == 0
+
+
+def test_international_colleague_numbers_need_no_region(tmp_path: Path) -> None:
+    path = policy_with_colleagues(tmp_path, "+49 30 90182091\n+44 20 7946 0018\n", region=False)
+    assert check_policy(path).colleague_numbers == {"+493090182091", "+442079460018"}
+
+
+def test_an_overlong_colleague_line_is_one_error_naming_the_line(tmp_path: Path) -> None:
+    # beyond the csv module's field limit (128 KiB): a garbled export, not a number
+    path = policy_with_colleagues(tmp_path, "+49 30 90182091\n" + "9" * 200_000 + "\n")
+    assert error_of(path) == f"{path}: organization.colleagues_file: colleagues.csv line 2: not a CSV line"
 
 
 def test_colleague_numbers_stay_out_of_repr(tmp_path: Path) -> None:
