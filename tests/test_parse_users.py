@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.parse.users import classify_user, flags_from_names, named_user_ids, parse_users
+from audit.parse.users import classify_user, flags_from_names, named_user_ids, oem_of, parse_users
 from audit.snapshot import AndroidUser, UserKind
 
 FIXTURES = Path(__file__).parent / "fixtures" / "device"
@@ -187,3 +187,14 @@ def test_a_user_record_spanning_lines(work, users, problems):
 )
 def test_kind_by_maker_and_type(user_id, name, flags, user_type, oem, kind):
     assert classify_user(user_id, name, flags, user_type, oem) is kind
+
+
+@pytest.mark.parametrize(
+    ("manufacturer", "oem"),
+    [
+        ("samsung", "samsung"), (" Samsung ", "samsung"), ("Xiaomi", "xiaomi"), ("Redmi", "xiaomi"), ("POCO", "xiaomi"),
+        ("OPPO", "oplus"), ("OnePlus", "oplus"), ("realme", "oplus"), ("Google", "other"), ("", None), (None, None),
+    ],
+)
+def test_the_maker_family_whose_flag_bits_apply(manufacturer, oem):
+    assert oem_of(manufacturer) == oem
