@@ -158,3 +158,36 @@ def test_op_table_holds_the_contacts_ops_at_their_aosp_codes():
     assert (OP_CODES["READ_CONTACTS"], OP_CODES["WRITE_CONTACTS"], OP_CODES["GET_ACCOUNTS"]) == (4, 5, 62)
     assert AOSP_OPS[87] == "LEGACY_STORAGE"
     assert len(set(AOSP_OPS)) == len(AOSP_OPS)
+
+
+@pytest.mark.parametrize(
+    ("phone", "expected"),
+    [
+        # a duration after the access time, and an op still running (reported in the JSON report)
+        ("a13_pixel", AppOpState("READ_CONTACTS", "allow", None, "+4m2s ago", None, "+35ms")),
+        ("a16_pixel", AppOpState("READ_CONTACTS", "allow", None, "+9s ago", None, "running")),
+    ],
+)
+def test_the_access_evidence_of_a_contacts_op_is_kept(phone, expected):
+    states = parse_appops(fixture(f"{phone}/appops+user=0+pkg=com.whatsapp.txt")).states()
+    assert states[0] == expected
+
+
+def test_contacts_ops_printed_twice_in_an_unknown_order_are_all_unknown_and_named():
+    """No split fits the op table (an OEM order): an op printed twice cannot be told UID from
+    package, so its mode is unknown (never the milder of the two), every such op is named in
+    the problem, and the ops after it are still reported."""
+    text = (
+        "Uid mode: CAMERA: ignore\nREAD_CONTACTS: ignore\nWRITE_CONTACTS: ignore\nCOARSE_LOCATION: allow\n"
+        "READ_CONTACTS: allow\nWRITE_CONTACTS: allow\nGET_ACCOUNTS: allow; time=+1s ago\n"
+    )
+    listing = parse_appops(text)
+    assert listing.known
+    assert listing.states() == (
+        AppOpState("READ_CONTACTS"),
+        AppOpState("WRITE_CONTACTS"),
+        AppOpState("GET_ACCOUNTS", "allow", None, "+1s ago"),
+    )
+    assert all(state.effective_mode is None for state in listing.states()[:2])
+    assert listing.problems == ("cannot tell the UID mode from the package mode of READ_CONTACTS, WRITE_CONTACTS",)
+    assert listing.ambiguous() == ("READ_CONTACTS", "WRITE_CONTACTS")

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_parse_snapshot import collection
+from test_parse_snapshot import _with, collection
 
 from audit.parse import build_snapshot
 from audit.parse.clock import access_time, parse_ago, parse_clock
@@ -76,3 +76,17 @@ def test_a_readable_clock_dates_every_access() -> None:
     assert snap.clock == CLOCK
     ops = [op for a in snap.apps for op in a.appops if op.last_access]
     assert ops and all(op.last_access_utc and op.last_access_utc.endswith("Z") for op in ops)
+
+
+@pytest.mark.parametrize(
+    ("body", "rc", "problem"),
+    [
+        (None, 0, "reading the phone clock was not collected: app-op access times are unknown"),
+        ("", 1, "reading the phone clock failed (exit status 1): app-op access times are unknown"),
+        ("17419", None, "reading the phone clock was cut off: app-op access times are unknown"),
+        ("date: unknown option -u\n", 0, "the phone's clock could not be read: app-op access times are unknown"),
+    ],
+)
+def test_why_the_access_times_are_unknown_is_said(body: str | None, rc: int | None, problem: str) -> None:
+    snap = build_snapshot("s", _with(collection("a13_pixel"), "clock", {}, body, rc), ("com.whatsapp",))
+    assert [p for p in snap.problems if "clock" in p] == [problem]

@@ -181,3 +181,24 @@ def test_columns_constant_matches_the_collector_projection():
 )
 def test_cross_profile_setting(text, expected):
     assert parse_setting(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw_id", "read"),
+    [("9223372036854775807", True), ("0", True), ("92233720368547758070", False), ("-1", False), ("١٢", False)],
+)
+def test_raw_contact_ids_up_to_the_largest_android_long_are_read(raw_id, read):
+    rows = parse_contacts(f"Row: 0 raw_contact_id={raw_id}, mimetype={PHONE}, account_type=NULL, data1=+49 30 90182001")
+    assert rows.complete is read
+    assert [d.raw_contact_id for d in rows.data] == ([int(raw_id)] if read else [])
+
+
+def test_rows_out_of_sequence_are_counted_in_the_problem():
+    text = (
+        f"Row: 0 raw_contact_id=1, mimetype={ORG}, account_type=NULL, data1=Firma\n"
+        f"Row: 5 raw_contact_id=9, mimetype={PHONE}, account_type=NULL, data1=+49 30 90182009\n"
+        f"Row: 0 raw_contact_id=8, mimetype={PHONE}, account_type=NULL, data1=+49 30 90182008\n"
+        f"Row: 1 raw_contact_id=2, mimetype={PHONE}, account_type=NULL, data1=+49 30 90182001"
+    )
+    rows = parse_contacts(text)
+    assert (rows.complete, rows.problems) == (False, ("2 row(s) are out of sequence (a value may hide rows)",))

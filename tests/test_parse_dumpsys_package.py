@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.parse.dumpsys_package import Grant, flags_from_bits, parse_dumpsys_package, parse_grant
+from audit.parse.dumpsys_package import Grant, dumpsys_failure, flags_from_bits, parse_dumpsys_package, parse_grant
 from audit.parse.grants import read_contacts
 from audit.snapshot import PermissionStatus
 
@@ -393,3 +393,31 @@ def test_a_dumpsys_timeout_inside_the_requested_list_is_not_a_whole_list():
     assert read_contacts(dump, 0).status is PermissionStatus.UNKNOWN
     whole = parse_dumpsys_package(text + "\n*** SERVICE 'package' DUMP TIMEOUT (10000ms) EXPIRED ***\n", "com.whatsapp")
     assert read_contacts(whole, 0).status is PermissionStatus.GRANTED  # what came before it is still read
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ("*** SERVICE 'package' DUMP TIMEOUT (10000ms) EXPIRED ***", "dumpsys timed out before the dump ended"),
+        ("*** SERVICE 'package' DUMP TIMEOUT EXPIRED ***", "dumpsys timed out before the dump ended"),
+        ("Error dumping service info: (Broken pipe) package", "dumpsys reported an error while dumping"),
+        ("Error with service 'package' while dumping: FAILED_TRANSACTION", "dumpsys reported an error while dumping"),
+        ("Error in poll while dumping service package : Interrupted system call", "dumpsys reported an error while dumping"),
+        ("Failed to read while dumping service package: I/O error", "dumpsys reported an error while dumping"),
+        ("Failed to write while dumping service package: Broken pipe", "dumpsys reported an error while dumping"),
+        ("Can't find service: package", "dumpsys reported an error while dumping"),
+    ],
+)
+def test_dumpsys_says_when_its_dump_is_not_whole(line, why):
+    """dumpsys exits 0 after these lines: wherever one stands (even after a dump that looks
+    whole, or indented), nothing in the section may be read as final."""
+    whole = fixture("a13_pixel/dumpsys-package+pkg=com.whatsapp.txt")
+    assert dumpsys_failure(whole) is None
+    head = whole[: whole.index("    User 0:")]
+    for text in (f"{whole}\n{line}\n", f"{head}  {line}\r\n", f"{line}\n{whole}"):
+        assert dumpsys_failure(text) == why
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("a*/dumpsys-package+pkg=*.txt")), ids=lambda p: p.parent.name)
+def test_no_whole_dump_is_taken_for_a_failure(path):
+    assert dumpsys_failure(path.read_text(encoding="utf-8")) is None

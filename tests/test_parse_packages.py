@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from audit.parse.packages import PackageEntry, parse_package_list
 
 FIXTURES = Path(__file__).parent / "fixtures" / "device"
@@ -70,3 +72,24 @@ def test_the_framework_package_has_a_one_word_name():
 def test_crlf_and_injected_names():
     listing = parse_package_list("package:com.whatsapp\r\npackage:com.x;rm -rf /\r\n")
     assert listing.names == {"com.whatsapp"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Error: Unknown option: -U",
+        "Exception occurred while executing 'list':",
+        "java.lang.SecurityException: Shell does not have permission to access user 10",
+        "Failure [not installed for 10]",
+        "usage: pm list packages [-f] [-d] [-e] [-s] [-3] [-i] [-l] [-u] [-U] [--uid UID] [--user USER_ID] [FILTER]",
+        "Usage: cmd package list packages [options]",
+        "cmd: Can't find service: package",
+    ],
+)
+def test_every_error_form_makes_the_list_unusable(line):
+    """An error or usage line, alone or after package lines, means the listing is not the
+    phone's answer: "not installed" may not be read from it."""
+    for text in (f"{line}\n", f"package:com.android.settings\n{line}\n"):
+        listing = parse_package_list(text)
+        assert (listing.usable, listing.has("com.whatsapp")) == (False, None)
+        assert listing.problems == ("the package list reports an error",)

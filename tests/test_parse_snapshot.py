@@ -363,3 +363,112 @@ def test_a_cut_off_run_never_turns_a_fact_into_another(phone, fraction):
     for book in cut.address_books:
         if book.complete:
             assert len(book.rows) == len(full_books[book.user_id].rows)
+
+
+def _maker_and_flags(manufacturer: str | None, flags: str) -> Collection:
+    coll = collection("a14_workprofile")
+    getprop = coll.first("getprop")
+    assert getprop is not None
+    props = [line for line in getprop.body.split("\n") if not line.startswith("[ro.product.manufacturer]")]
+    if manufacturer is not None:
+        props.append(f"[ro.product.manufacturer]: [{manufacturer}]")
+    coll = _with(coll, "getprop", {}, "\n".join(props))
+    return _with(coll, "users", {}, f"Users:\n\tUserInfo{{0:Owner:4c13}} running\n\tUserInfo{{10:Profil:{flags}}} running\n")
+
+
+@pytest.mark.parametrize(
+    ("manufacturer", "flags", "kind", "alt_kinds"),
+    [
+        # 0x4000000: a Samsung DualDAR work profile or a ColorOS clone, read by the phone's maker
+        ("samsung", "4001030", UserKind.WORK_PROFILE, ()),
+        ("OPPO", "4001030", UserKind.CLONE, ()),
+        # maker unknown: every maker's reading stays a candidate (the worse one is judged)
+        (None, "4001030", UserKind.CLONE, (UserKind.WORK_PROFILE,)),
+        ("Google", "4001030", UserKind.WORK_PROFILE, ()),
+        ("Xiaomi", "801010", UserKind.CLONE, ()),
+        ("samsung", "801010", UserKind.OTHER, (UserKind.CLONE,)),  # not Samsung's clone bit: a profile of unknown type
+    ],
+)
+def test_user_kinds_are_read_with_the_phones_maker(manufacturer, flags, kind, alt_kinds):
+    snap = build_snapshot("s", _maker_and_flags(manufacturer, flags), PACKAGES)
+    assert [(u.id, u.kind, u.alt_kinds) for u in snap.users] == [(0, UserKind.OWNER, ()), (10, kind, alt_kinds)]
+
+
+_A17_USERS = "Users:\n\tUserInfo{0:Owner:4c13} running\n\tUserInfo{10:Work profile:1030} running\n\tUserInfo{11:Clone:1010}\n"
+_A17_TYPES = (
+    "3 users:\n\n0: id=0, name=Owner, type=full.SYSTEM, flags=ADMIN|FULL|INITIALIZED|MAIN|PRIMARY|SYSTEM (running)\n"
+    "1: id=10, name=Work profile, type=profile.MANAGED, flags=INITIALIZED|MANAGED_PROFILE|PROFILE (running)\n"
+    "2: id=11, name=Clone, type={type}, flags=INITIALIZED|PROFILE\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("type_", "rc", "kind", "alt_kinds"),
+    [
+        # Android 14's clone profile: only the typed listing tells it from other profiles
+        ("profile.CLONE", 0, UserKind.CLONE, ()),
+        ("android.os.usertype.profile.CLONE", 0, UserKind.CLONE, ()),
+        # a type AOSP does not define, or a typed listing that failed: a profile that may be a clone
+        ("profile.PRIVATE", 0, UserKind.OTHER, (UserKind.CLONE,)),
+        ("profile.CLONE", 1, UserKind.OTHER, (UserKind.CLONE,)),
+    ],
+)
+def test_the_typed_user_list_settles_a_profiles_kind(type_, rc, kind, alt_kinds):
+    coll = _with(collection("a17_pixel"), "users", {}, _A17_USERS)
+    coll = _with(coll, "user-types", {}, _A17_TYPES.format(type=type_), rc)
+    snap = build_snapshot("s", coll, PACKAGES)
+    assert [(u.id, u.kind, u.alt_kinds) for u in snap.users] == [
+        (0, UserKind.OWNER, ()), (10, UserKind.WORK_PROFILE, ()), (11, kind, alt_kinds),
+    ]
+
+
+@pytest.mark.parametrize("drop", ["packages", "contacts"])
+def test_unreadable_users_keep_the_owner_when_either_owner_section_was_collected(drop):
+    """The owner is reported (and judged) when the package list or the contacts of user 0 were
+    collected, not only when both were: dropping the owner would leave the phone without a verdict."""
+    coll = _with(collection("a10_samsung"), "users", {}, "Error: couldn't list users\n", 1)
+    coll = _with(coll, drop, {"user": "0"})
+    snap = build_snapshot("s", coll, PACKAGES)
+    assert [(u.id, u.kind) for u in snap.users] == [(0, UserKind.OWNER)]
+    assert [b.user_id for b in snap.address_books] == [0]
+
+
+@pytest.mark.parametrize(
+    ("body", "rc", "cross", "problems"),
+    [
+        (None, 0, None, ("the cross-profile contact search setting was not collected",)),
+        ("", 1, None, ("the cross-profile contact search setting failed (exit status 1)",)),
+        ("0", None, None, ("the cross-profile contact search setting was cut off",)),
+        ("2\n", 0, None, ("cross-profile contact search: the setting has a value this tool does not know",)),
+        ("null\n", 0, None, ()),
+        ("1\n", 0, "1", ()),
+    ],
+)
+def test_the_cross_profile_setting_of_a_profile(body, rc, cross, problems):
+    """Read for every user but the owner, whose book has no such setting (and no problem about it)."""
+    coll = _with(collection("a14_workprofile"), "cross-profile", {"user": "10"}, body, rc)
+    snap = build_snapshot("s", coll, PACKAGES)
+    owner, work = snap.address_book(0), snap.address_book(10)
+    assert owner is not None and work is not None
+    assert (owner.cross_profile_contacts, owner.problems) == (None, ())
+    assert (work.cross_profile_contacts, work.problems) == (cross, problems)
+
+
+def test_sections_cut_off_are_said_by_name_and_what_was_read_is_kept():
+    coll = _with(collection("a14_workprofile"), "getprop", {}, collection("a14_workprofile").first("getprop").body, None)
+    dumped = coll.first("dumpsys-package", pkg="com.whatsapp")
+    assert dumped is not None
+    coll = _with(coll, "dumpsys-package", {"pkg": "com.whatsapp"}, dumped.body, None)
+    snap = build_snapshot("s", coll, PACKAGES)
+    assert "getprop was cut off" in snap.problems
+    assert snap.info.manufacturer == "Google"
+    wa = app(snap, 0)
+    assert wa.problems[0] == "dumpsys package was cut off"
+    assert wa.version_name == "2.24.9.78"
+
+
+def test_a_failed_dumpsys_is_reported_as_failed_whatever_it_printed():
+    coll = _with(collection("a08_nokia"), "dumpsys-package", {"pkg": "com.whatsapp"}, "Can't find service: package\n", 1)
+    wa = app(build_snapshot("s", coll, PACKAGES), 10)
+    assert (wa.installed, wa.read_contacts) == (True, UNKNOWN)
+    assert wa.problems[0] == "dumpsys package failed (exit status 1)"

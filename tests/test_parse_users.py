@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.parse.users import classify_user, flags_from_names, parse_users
+from audit.parse.users import classify_user, flags_from_names, named_user_ids, oem_of, parse_users
 from audit.snapshot import AndroidUser, UserKind
 
 FIXTURES = Path(__file__).parent / "fixtures" / "device"
@@ -134,3 +134,67 @@ def test_duplicate_ids_keep_the_first():
 def test_secure_folder_id_range_is_150_to_160_inclusive(user_id, kind):
     """Samsung gives the Secure Folder an id from 150 to 160 (both ends count), whatever its name."""
     assert classify_user(user_id, "Ordner", 0x410) is kind  # a full user outside the range
+
+
+_OWNER = "Users:\n\tUserInfo{0:Owner:c13} running\n"
+
+
+@pytest.mark.parametrize(
+    ("work", "users", "problems"),
+    [
+        # a device-policy app may put line breaks into a profile name: the record is joined
+        ("\tUserInfo{10:Work\nprofile:1030} running\n", [(10, "Work\nprofile", UserKind.WORK_PROFILE, True)], ()),
+        ("\tUserInfo{10:Work\n\nExample GmbH\n:1030}\n", [(10, "Work\n\nExample GmbH\n", UserKind.WORK_PROFILE, False)],
+         ()),
+        # 16 continuation lines are the most one record may span
+        ("\tUserInfo{10:W" + "\nx" * 15 + "\n:1030} running\n",
+         [(10, "W" + "\nx" * 15 + "\n", UserKind.WORK_PROFILE, True)], ()),
+        # never across the start of the next record: the broken one is an unknown line, the next one is read
+        ("\tUserInfo{10:Work\n\tUserInfo{11:Gast:14}\n", [(11, "Gast", UserKind.GUEST, False)],
+         ("the user list has 1 line(s) that are not users",)),
+        ("\tUserInfo{10:W" + "\nx" * 16 + "\n:1030} running\n", [],
+         ("the user list has 18 line(s) that are not users",)),
+        ("\tUserInfo{10:Work profile:1030 running\n", [], ("the user list has 1 line(s) that are not users",)),
+    ],
+)
+def test_a_user_record_spanning_lines(work, users, problems):
+    """A record whose line does not end it is joined with the next lines, within bounds; what
+    still does not parse is counted, and its id stays known to the assembler (unknown.users)."""
+    listing = parse_users(_OWNER + work)
+    assert [(u.id, u.name, u.kind, u.running) for u in listing.users] == [(0, "Owner", UserKind.OWNER, True), *users]
+    assert listing.problems == problems
+    assert 10 in named_user_ids(_OWNER + work)
+
+
+@pytest.mark.parametrize(
+    ("user_id", "name", "flags", "user_type", "oem", "kind"),
+    [
+        # OEM bits are read by their maker (audit.parse.users docstring)
+        (12, "Profil", 0x4001030, None, "samsung", UserKind.WORK_PROFILE),  # Samsung DualDAR work profile
+        (12, "Profil", 0x4001030, None, None, UserKind.CLONE),  # maker unknown: the clone reading comes first
+        (12, "Profil", 0x4001010, None, "oplus", UserKind.CLONE),  # ColorOS clone
+        (12, "Profil", 0x10001030, None, "samsung", UserKind.WORK_PROFILE),  # Knox workspace
+        (12, "Profil", 0x20001010, None, "samsung", UserKind.CLONE),  # Dual Messenger
+        (12, "Profil", 0x20001010, "", "xiaomi", UserKind.OTHER),  # not Xiaomi's bit
+        (12, "Profil", 0x801010, None, "xiaomi", UserKind.CLONE),  # XSpace
+        # the type cmd user list -v prints settles the kind
+        (11, "Clone", 0x1010, "android.os.usertype.profile.CLONE", None, UserKind.CLONE),
+        (11, "Clone", 0x1010, "profile.CLONE", "samsung", UserKind.CLONE),
+        (10, "Work", 0x1030, "profile.MANAGED", None, UserKind.WORK_PROFILE),
+        (12, "Gast", 0x414, "full.GUEST", None, UserKind.GUEST),
+        (13, "Mia", 0x1010, "full.SECONDARY", "other", UserKind.SECONDARY),
+    ],
+)
+def test_kind_by_maker_and_type(user_id, name, flags, user_type, oem, kind):
+    assert classify_user(user_id, name, flags, user_type, oem) is kind
+
+
+@pytest.mark.parametrize(
+    ("manufacturer", "oem"),
+    [
+        ("samsung", "samsung"), (" Samsung ", "samsung"), ("Xiaomi", "xiaomi"), ("Redmi", "xiaomi"), ("POCO", "xiaomi"),
+        ("OPPO", "oplus"), ("OnePlus", "oplus"), ("realme", "oplus"), ("Google", "other"), ("", None), (None, None),
+    ],
+)
+def test_the_maker_family_whose_flag_bits_apply(manufacturer, oem):
+    assert oem_of(manufacturer) == oem
