@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_report_builders import counts, device, fleet, scan, verdict
+from test_report_builders import assert_golden, counts, device, fleet, rich_scan, scan, verdict
 
 from audit import messages
 from audit.messages import render as render_message
@@ -310,3 +310,16 @@ def test_any_device_strings_fit_the_width(model: str, serial: str, app: str, lan
     for line in text.splitlines():
         assert len(line) <= width
         assert not re.search(r"[\x00-\x1f\x7f-\x9f]", line)
+
+
+@pytest.mark.parametrize(
+    ("lang", "width", "colour"),
+    [("en", 120, False), ("en", 80, False), ("de", 80, False), ("de", 130, False), ("en", 250, True)],
+)
+def test_the_whole_table_of_a_varied_scan(lang: str, width: int, colour: bool) -> None:
+    """Every line of the table for a scan in which every field has a value of its own (rich_scan),
+    wide and stacked, in both languages and once with colours: a count under the wrong label, a
+    phone out of order, a missing note or MDM line, fails here."""
+    text = render_table(rich_scan(), lang, width=width, colour=colour)
+    assert all(len(ANSI.sub("", re.sub(r"\x1b\[[0-9;]*m", "", line))) <= width for line in text.splitlines())
+    assert_golden(f"rich.{lang}.{width}{'.colour' if colour else ''}.txt", text)
