@@ -303,15 +303,17 @@ def _real_message(key: str, v: Verdict, serial: str, **extra: str | int) -> Mess
 
 
 def rich_scan() -> ScanReport:
-    """Four phones whose facts are all distinct from one another, so that a report showing one
+    """Five phones whose facts are all distinct from one another, so that a report showing one
     field in another's place, or leaving one out, differs from the golden files.
 
     A Samsung with an owner (unmanaged), an Intune-managed work profile and a clone whose address
     book could not be read; an unmanaged Android newer than verified with medium/low/ok verdicts, a
-    secondary user and a guest without WhatsApp; an audited phone without verdicts, model or known
-    owners; one phone not authorised (with a catalogue reason) and one that timed out (with an
-    error line only). Problem notes hold a number and an address the
-    reports must redact; the owner's name must never be shown.
+    secondary user, a guest without WhatsApp, a user with counts but no verdict and one with
+    nothing read; an audited phone without verdicts, model or known owners; one phone not
+    authorised (with a catalogue reason) and one that timed out (with an error line only).
+    Problem notes hold a number and an address the reports must redact; the owner's name must
+    never be shown. Some strings are longer than the table shows them: a release, the policy
+    name, a wireless-debugging serial.
     """
     intune = "com.microsoft.windowsintune.companyportal"
     a_serial, b_serial = "R58M10AAA", "emulator-5554"
@@ -418,16 +420,19 @@ def rich_scan() -> ScanReport:
         AndroidUser(0, "Max", 0x13, UserKind.OWNER, True),
         AndroidUser(11, "Zweitnutzer", 0x400, UserKind.SECONDARY, True),
         AndroidUser(12, "Gast", 0x404, UserKind.GUEST, False),
+        AndroidUser(13, "Kiosk", 0x10, UserKind.OTHER, True),  # counts, but no verdict
+        AndroidUser(14, "Wartung", None, UserKind.OTHER, None),  # no address book, counts or verdict
     )
     b_apps = (
         AppState(package="com.whatsapp", user_id=0, installed=True, version_name="2.25.0.1", enabled_state=0,
-                 read_contacts=PermissionStatus.DENIED, appops_known=True),
+                 read_contacts=PermissionStatus.DENIED, appops_known=True,
+                 appops=(AppOpState("READ_CONTACTS", last_access="+5m ago"),)),  # a time, but no mode printed
         AppState(package="com.whatsapp", user_id=11, installed=True, version_name="2.25.0.2", enabled_state=4,
                  read_contacts=PermissionStatus.NOT_REQUESTED, appops_known=True),
     )
-    b_books = tuple(AddressBook(u.id, complete=True, raw_contacts_known=True) for u in b_users)
+    b_books = tuple(AddressBook(u.id, complete=True, raw_contacts_known=True) for u in b_users if u.id != 14)
     b_snapshot = DeviceSnapshot(
-        serial=b_serial, info=DeviceInfo(manufacturer="Google", model="sdk_gphone64", android_release="18", sdk=38),
+        serial=b_serial, info=DeviceInfo(manufacturer="Google", model="sdk_gphone64", android_release="18-beta-preview", sdk=38),
         users=b_users, apps=b_apps, address_books=b_books, device_policy=DevicePolicyState(known=True),
     )
     b_counts = (
@@ -435,6 +440,7 @@ def rich_scan() -> ScanReport:
                      exposed_keys=frozenset(key(fake_number(i)) for i in (3, 30, 31, 32, 33, 34))),
         NumberCounts(user_id=11, known=True, contacts=2, phone_numbers=3, distinct_numbers=2, colleague=2),
         NumberCounts(user_id=12, known=True),
+        NumberCounts(user_id=13, known=True, contacts=1, phone_numbers=1, distinct_numbers=1, colleague=1),
     )
     medium_v = Verdict(
         user_id=0, user_kind=UserKind.OWNER, package="com.whatsapp", app="WhatsApp", app_version="2.25.0.1",
@@ -467,7 +473,7 @@ def rich_scan() -> ScanReport:
         serial=b_serial, status=DeviceStatus.AUDITED, snapshot=b_snapshot, counts=b_counts,
         verdicts=(low_v, ok_v, medium_v), duration_s=3.5,
     )
-    phone_c = DeviceResult("0123456789ABCDEF", DeviceStatus.UNAUTHORIZED, "unauthorized: unlock the phone",
+    phone_c = DeviceResult("adb-0123456789ABCDEF-AbCdEf._adb-tls-connect._tcp", DeviceStatus.UNAUTHORIZED, "unauthorized: unlock the phone",
                            reason=Message("device.hint.unauthorized"), duration_s=0.25)
     phone_d = DeviceResult("192.168.178.23:5555", DeviceStatus.TIMEOUT, "no answer within 120 s from +49 30 90182088")
     # audited, yet no verdict and nothing known about its model, release or owners
@@ -481,7 +487,7 @@ def rich_scan() -> ScanReport:
         scanned_at="2026-05-01T10:00:00Z",
         station="it-desk-2",
         tool_version="0.9.1",
-        policy_name="Beispiel GmbH",
+        policy_name="Beispiel GmbH: Diensttelefone im Außendienst, Fassung 2026-04 (Entwurf)",
         policy_hash="0123456789abcdef" * 4,
         devices=(phone_d, phone_a, phone_e, phone_c, phone_b),
     )
