@@ -8,6 +8,8 @@ classes the template gives its figures.
 from __future__ import annotations
 
 import json
+import os
+import threading
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -532,3 +534,31 @@ def test_the_size_limit_and_the_file_name_in_the_error_line(tmp_path: Path, monk
         read_report(odd)
     shown = str(tmp_path / ("x?[31m" + "y" * 200))[:200]
     assert str(caught.value) == f"cannot read {shown!r}: No such file or directory"
+
+
+@pytest.mark.timeout(30)  # the bug this catches is a hang: reading on to the end of an endless stream
+def test_a_report_from_an_endless_pipe_is_refused_at_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`contact-audit report /dev/stdin` fed by something that never ends (`cat /dev/zero`) gets the
+    one-line error once the limit is passed: the reader never holds more than the limit in memory
+    and never waits for an end that does not come."""
+    from audit.report import json_reader
+
+    monkeypatch.setattr(json_reader, "MAX_BYTES", 1024 * 1024)
+    fifo = tmp_path / "stream.json"
+    os.mkfifo(fifo)
+    finished = threading.Event()
+
+    def endless() -> None:
+        with open(fifo, "wb") as pipe:
+            pipe.write(b" " * (json_reader.MAX_BYTES + 1))
+            pipe.flush()
+            finished.wait()  # the stream stays open: no end of file while the reader runs
+
+    writer = threading.Thread(target=endless, daemon=True)
+    writer.start()
+    try:
+        with pytest.raises(ReportFileError, match=r"is larger than 1 MiB: not a contact-audit report"):
+            read_report(fifo)
+    finally:
+        finished.set()
+        writer.join(5)

@@ -16,7 +16,7 @@ from audit.messages import render as render_message
 from audit.report import render
 from audit.report.labels import enum_label, header
 from audit.report.labels import text as label
-from audit.report.table import GAP, render_table
+from audit.report.table import GAP, management_lines, render_table
 from audit.results import DeviceResult, DeviceStatus, Message, NumberClass, ScanReport, Severity, Upload, Verdict
 from audit.snapshot import DeviceInfo, PermissionStatus, UserKind
 
@@ -323,3 +323,29 @@ def test_the_whole_table_of_a_varied_scan(lang: str, width: int, colour: bool) -
     text = render_table(rich_scan(), lang, width=width, colour=colour)
     assert all(len(ANSI.sub("", re.sub(r"\x1b\[[0-9;]*m", "", line))) <= width for line in text.splitlines())
     assert_golden(f"rich.{lang}.{width}{'.colour' if colour else ''}.txt", text)
+
+
+def test_the_not_audited_list_is_as_wide_as_its_longest_phone_name() -> None:
+    """The reason starts two columns after the longest phone name (at most 30 columns in; a longer
+    name folds onto the next line, whole), so short serials do not push reasons far to the right."""
+    text = render_table(real_verdicts_fleet(), "en", width=120)
+    lines = text.splitlines()
+    start = lines.index("Not audited: 2")
+    assert lines[start + 1:start + 3] == [
+        'SIMT0002  timeout: no answer before the deadline (phone frozen or too slow)',
+        'SIMU0001  unauthorized: unlock the phone and accept the RSA key prompt ("Allow USB debugging")',
+    ]
+
+
+def test_an_mdm_line_cuts_long_device_strings_where_it_says() -> None:
+    """Model (30 columns), serial (40) and the MDM's package (60) are device text: cut, with an
+    ellipsis, so one phone cannot flood the MDM lines; the MDM's name and role stay whole."""
+    from audit.snapshot import DevicePolicyState, OwnerRole, PolicyOwner
+
+    package = "com.example." + "verylongmobiledevicemanagementagent" * 2
+    dev = device("R58M" + "1" * 46, verdict(0), model="Galaxy " + "X" * 40)
+    assert dev.snapshot is not None
+    policy = DevicePolicyState(known=True, owners=(PolicyOwner(OwnerRole.DEVICE_OWNER, 0, package),))
+    dev = replace(dev, snapshot=replace(dev.snapshot, device_policy=policy))
+    line = " ".join(management_lines(scan(dev), "en", width=1000))
+    assert line == (f"Galaxy {'X' * 22}… (R58M{'1' * 35}…): managed: user 0 by MDM ({package[:59]}…, device owner)")
