@@ -107,6 +107,14 @@ def test_device_strings_in_the_note_cannot_drive_the_terminal() -> None:
     assert "\x1b" not in table and "\x07" not in table
 
 
+def test_a_note_names_a_phone_whose_strings_are_all_control_characters_by_a_question_mark() -> None:
+    """Stripped of escape sequences, nothing may be left of a serial or release; the note still
+    says which facts are missing ('?') rather than printing an empty pair of brackets."""
+    report = scan(on_android("\x1b[2J", "\x1b[31m", NEWER, model="Pixel 11"))
+    notes = [line for line in render(report, "table").splitlines() if line.startswith("Note:")]
+    assert [n.split(", newer than")[0] for n in notes] == [f"Note: Pixel 11 (?) runs Android ? (SDK {NEWER})"]
+
+
 def _flagged(text: str, fmt: str) -> bool:
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(text, newline="")))

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_report_builders import counts, device, fleet, scan, verdict
+from test_report_builders import assert_golden, counts, device, fleet, rich_scan, scan, verdict
 
 from audit import messages
 from audit.errors import UsageError
@@ -261,3 +261,13 @@ def test_no_cell_starts_with_a_formula(model: str, serial: str, maker: str) -> N
 def test_formula_starters_after_leading_blanks_are_neutralised(value: str) -> None:
     """Spreadsheets that trim cells would still see the formula: every starter counts after blanks too."""
     assert neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize(("lang", "excel"), [("en", False), ("de", True)])
+def test_every_cell_of_a_varied_scan_is_in_its_column(lang: str, excel: bool) -> None:
+    """The whole CSV of a scan in which every field has a value of its own (rich_scan): a count or
+    a management fact in another column, a skipped phone without its row, fails here."""
+    text = render_csv(rich_scan(), lang, excel=excel)
+    rows = parse(text, ";" if excel else ",")
+    assert len(rows) == 9  # six verdicts, one audited phone without any, two phones not audited
+    assert_golden(f"rich.{lang}{'.excel' if excel else ''}.csv", text)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_report_builders import device, fleet, scan, verdict
+from test_report_builders import assert_golden, device, fleet, rich_scan, scan, verdict
 
 from audit import messages
 from audit.report import render
@@ -330,3 +330,13 @@ def test_a_not_audited_phone_carries_its_reason_as_a_message() -> None:
     assert reason["text"].startswith("Telefon entsperren")
     assert doc["devices"][0]["error"] == "unauthorized: unlock the phone"  # the English line stays
     assert doc["devices"][1]["reason"] is None
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_every_field_of_a_varied_scan_is_where_the_schema_puts_it(lang: str) -> None:
+    """The whole document of a scan in which every field has a value of its own (rich_scan):
+    a count, an app fact or an owner in another key's place, or missing, fails here."""
+    text = render_json(rich_scan(), lang)
+    doc = json.loads(text)
+    assert validate(doc, schema()) == [] and key_order_errors(doc, schema()) == []
+    assert_golden(f"rich.{lang}.json", text)

@@ -73,4 +73,16 @@ def test_directory_as_target_is_one_line(tmp_path: Path) -> None:
 def test_control_characters_in_the_path_do_not_reach_the_message(tmp_path: Path) -> None:
     with pytest.raises(AuditError) as caught:
         write_atomic(tmp_path / "missing\x1b[2J" / "r.csv", "x")
-    assert "\x1b" not in str(caught.value)
+    assert str(caught.value) == f"cannot write {str(tmp_path / 'missing?[2J' / 'r.csv')!r}: No such file or directory"
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o007, 0o660)])
+def test_a_new_report_gets_the_usual_permissions_of_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    """A new file is ``0666 & ~umask``, as if the shell had written it: under umask 077 a report
+    (serials, findings) is readable by its owner only, and a report is never executable."""
+    old = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "report.csv", "a")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "report.csv").stat().st_mode) == mode

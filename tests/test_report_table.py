@@ -9,14 +9,14 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_report_builders import counts, device, fleet, scan, verdict
+from test_report_builders import assert_golden, counts, device, fleet, rich_scan, scan, verdict
 
 from audit import messages
 from audit.messages import render as render_message
 from audit.report import render
 from audit.report.labels import enum_label, header
 from audit.report.labels import text as label
-from audit.report.table import GAP, render_table
+from audit.report.table import GAP, management_lines, render_table
 from audit.results import DeviceResult, DeviceStatus, Message, NumberClass, ScanReport, Severity, Upload, Verdict
 from audit.snapshot import DeviceInfo, PermissionStatus, UserKind
 
@@ -310,3 +310,42 @@ def test_any_device_strings_fit_the_width(model: str, serial: str, app: str, lan
     for line in text.splitlines():
         assert len(line) <= width
         assert not re.search(r"[\x00-\x1f\x7f-\x9f]", line)
+
+
+@pytest.mark.parametrize(
+    ("lang", "width", "colour"),
+    [("en", 120, False), ("en", 80, False), ("de", 80, False), ("de", 130, False), ("en", 250, True)],
+)
+def test_the_whole_table_of_a_varied_scan(lang: str, width: int, colour: bool) -> None:
+    """Every line of the table for a scan in which every field has a value of its own (rich_scan),
+    wide and stacked, in both languages and once with colours: a count under the wrong label, a
+    phone out of order, a missing note or MDM line, fails here."""
+    text = render_table(rich_scan(), lang, width=width, colour=colour)
+    assert all(len(ANSI.sub("", re.sub(r"\x1b\[[0-9;]*m", "", line))) <= width for line in text.splitlines())
+    assert_golden(f"rich.{lang}.{width}{'.colour' if colour else ''}.txt", text)
+
+
+def test_the_not_audited_list_is_as_wide_as_its_longest_phone_name() -> None:
+    """The reason starts two columns after the longest phone name (at most 30 columns in; a longer
+    name folds onto the next line, whole), so short serials do not push reasons far to the right."""
+    text = render_table(real_verdicts_fleet(), "en", width=120)
+    lines = text.splitlines()
+    start = lines.index("Not audited: 2")
+    assert lines[start + 1:start + 3] == [
+        'SIMT0002  timeout: no answer before the deadline (phone frozen or too slow)',
+        'SIMU0001  unauthorized: unlock the phone and accept the RSA key prompt ("Allow USB debugging")',
+    ]
+
+
+def test_an_mdm_line_cuts_long_device_strings_where_it_says() -> None:
+    """Model (30 columns), serial (40) and the MDM's package (60) are device text: cut, with an
+    ellipsis, so one phone cannot flood the MDM lines; the MDM's name and role stay whole."""
+    from audit.snapshot import DevicePolicyState, OwnerRole, PolicyOwner
+
+    package = "com.example." + "verylongmobiledevicemanagementagent" * 2
+    dev = device("R58M" + "1" * 46, verdict(0), model="Galaxy " + "X" * 40)
+    assert dev.snapshot is not None
+    policy = DevicePolicyState(known=True, owners=(PolicyOwner(OwnerRole.DEVICE_OWNER, 0, package),))
+    dev = replace(dev, snapshot=replace(dev.snapshot, device_policy=policy))
+    line = " ".join(management_lines(scan(dev), "en", width=1000))
+    assert line == (f"Galaxy {'X' * 22}… (R58M{'1' * 35}…): managed: user 0 by MDM ({package[:59]}…, device owner)")
