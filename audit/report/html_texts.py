@@ -79,7 +79,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_app": {"en": "no audited app", "de": "keine der zu prüfenden Apps"},
     "uploads": {"en": "Can upload third parties' numbers", "de": "Kann Rufnummern Dritter übermitteln"},
     "past_upload": {"en": "Evidence of past upload", "de": "Hinweise auf frühere Übermittlung"},
-    "last_access": {"en": "last contacts access (phone's text)", "de": "letzter Kontaktzugriff (Angabe des Telefons)"},
+    "last_access": {"en": "last contacts access (UTC)", "de": "letzter Kontaktzugriff (UTC)"},
     "synced": {"en": "contacts the app synced itself", "de": "von der App selbst synchronisierte Kontakte"},
     "finding": {"en": "Finding", "de": "Befund"},
     "remediation": {"en": "Remediation", "de": "Maßnahme"},
