@@ -94,3 +94,18 @@ def test_the_leak_detector_finds_a_planted_number() -> None:
     assert leaks(all_outputs(replace(report, station="+4930901820 42")), [planted]) != []
     assert leaks(all_outputs(replace(report, station="+49 30 90182043")), [planted]) == []
     assert leaks(all_outputs(replace(report, station="erika.muster@example.de")), ["erika.muster@example.de"]) != []
+
+
+def test_a_number_in_a_phones_error_line_is_masked_in_every_format_and_the_history() -> None:
+    """The error line of a phone not audited is the tool's, but may quote what adb or the phone
+    printed: every format masks number- and address-like runs in it, as the HTML page did."""
+    from audit.history.rows import audit_row
+    from audit.results import DeviceResult, DeviceStatus
+
+    planted = "+49 30 90182042"
+    failed = DeviceResult("SIMP0002", DeviceStatus.ERROR, f"unexpected output: call {planted} or erika@example.de")
+    report = replace(report_with(["030 90182011"], ["a.b@example.de"], []), devices=(failed,))
+    output = all_outputs(report)
+    assert leaks(output, [planted, "erika@example.de"]) == []
+    assert "unexpected output: call [redacted]" in output
+    assert audit_row(failed).error == "unexpected output: call [redacted] or [redacted]"

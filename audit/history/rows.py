@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
+from audit.report.text import redact_free_text
 from audit.results import DeviceResult, DeviceStatus, Message, NumberCounts, ScanReport, Severity, Tri, Upload, Verdict
 from audit.snapshot import DeviceInfo, DeviceSnapshot, PermissionStatus, UserKind
 
@@ -212,7 +213,7 @@ def audit_row(device: DeviceResult) -> AuditRow:
     return AuditRow(
         serial=device.serial,
         status=device.status.value,
-        error=device.error,
+        error=redact_free_text(device.error) if device.error else None,  # as every report shows it
         manufacturer=info.manufacturer if info else None,
         model=info.model if info else None,
         android_version=info.android_release if info else None,

@@ -14,7 +14,7 @@ from audit.android_versions import newer_than_verified
 from audit.management import phone_management
 from audit.messages import render as render_message
 from audit.report.labels import check_lang
-from audit.report.text import valid_unicode
+from audit.report.text import redact_free_text, valid_unicode
 from audit.results import DeviceResult, NumberCounts, ScanReport, Verdict
 
 SCHEMA_VERSION = 1
@@ -151,7 +151,7 @@ def _device_cells(device: DeviceResult) -> dict[str, str]:
     return {
         "serial": device.serial,
         "device_status": device.status.value,
-        "device_error": _text(device.error),
+        "device_error": _text(redact_free_text(device.error) if device.error else None),
         "manufacturer": _text(info.manufacturer if info else None),
         "model": _text(info.model if info else None),
         "android_version": _text(info.android_release if info else None),

@@ -80,7 +80,7 @@ def _device(device: DeviceResult, lang: str) -> Json:
     return {
         "serial": _s(device.serial),
         "status": device.status.value,
-        "error": _s(device.error),
+        "error": _s(redact_free_text(device.error) if device.error else None),
         "reason": _message(device.reason, lang) if device.reason is not None else None,
         "duration_s": round(device.duration_s, 3),
         "info": _info(snapshot.info) if snapshot is not None else None,

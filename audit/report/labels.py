@@ -17,6 +17,7 @@ from enum import Enum
 from audit.errors import UsageError
 from audit.messages import LANGS
 from audit.messages import render as render_message
+from audit.report.text import redact_free_text
 from audit.results import DeviceResult, DeviceStatus, NumberClass, Severity
 from audit.snapshot import PermissionStatus, UserKind
 
@@ -243,7 +244,8 @@ def device_reason(device: DeviceResult, lang: str) -> str:
     safe its own way (``terminal_text`` for the table, escaping for HTML)."""
     if device.reason is not None:
         return render_message(device.reason, lang)
-    return device.error or ""
+    # the line is the tool's, but may quote what a phone or adb printed: masked like problem notes
+    return redact_free_text(device.error) if device.error else ""
 
 
 def check_lang(lang: str) -> None:
