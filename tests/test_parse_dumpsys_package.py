@@ -421,3 +421,73 @@ def test_dumpsys_says_when_its_dump_is_not_whole(line, why):
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("a*/dumpsys-package+pkg=*.txt")), ids=lambda p: p.parent.name)
 def test_no_whole_dump_is_taken_for_a_failure(path):
     assert dumpsys_failure(path.read_text(encoding="utf-8")) is None
+
+
+_USER10 = (
+    "    User 10: ceDataInode=2 installed=true hidden=false suspended=false stopped=false"
+    " notLaunched=false enabled=0\n" + RT_CAMERA
+)
+_GARBLED = "      android.permission.INTERNET granted\n"  # a line no release prints: unreadable
+
+
+@pytest.mark.parametrize(
+    ("requested", "install", "user", "status", "requests"),
+    [
+        # an entry for every user applies to a user without a per-user entry (userId=N, 13+)
+        (REQ_RC, "      android.permission.READ_CONTACTS: granted=true\n", 10, INSTALL_TIME, True),
+        ("", "      android.permission.READ_CONTACTS: granted=true\n", 10, INSTALL_TIME, True),
+        (REQ_RC, "      android.permission.READ_CONTACTS: granted=true\n" + _GARBLED, 0, INSTALL_TIME, True),
+        # with a line unread, user 10's own entry may be the one not read: unknown, never denied
+        (REQ_RC, "      android.permission.READ_CONTACTS: granted=true\n" + _GARBLED, 10, UNKNOWN, True),
+        # with a line unread and no entry seen, the unread line may be READ_CONTACTS' own
+        (REQ_RC, _GARBLED, 0, UNKNOWN, True),
+        (REQ_RC, "      android.permission.INTERNET: granted=true\n", 0, DENIED, True),
+        # not requested holds whatever the install list hides: it can grant only what is requested
+        (REQ_NO_RC, _GARBLED, 0, NOT_REQUESTED, False),
+    ],
+)
+def test_install_time_entries_and_unread_install_lines(requested, install, user, status, requests):
+    text = build(requested=requested, install="    install permissions:\n" + install, runtime=RT_CAMERA + _USER10)
+    finding = read_contacts(parse_dumpsys_package(text, "com.whatsapp"), user)
+    assert (finding.status, finding.requested) == (status, requests)
+    assert (finding.problem is None) is (status is not UNKNOWN)
+
+
+def test_not_requested_needs_the_runtime_list_read_whole():
+    """A runtime grant can exist without a request (a sharedUserId sibling asked for it), so an
+    unreadable runtime line leaves even an app that does not request READ_CONTACTS unknown."""
+    finding = read_contacts(parse_dumpsys_package(build(requested=REQ_NO_RC, runtime=RT_CAMERA + "  " + _GARBLED), "com.whatsapp"), 0)
+    assert (finding.status, finding.requested) == (UNKNOWN, False)
+    assert finding.problem == "the runtime permissions of user 0 were cut off or unreadable"
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("versionCode=9223372036854775807 minSdk=21 targetSdk=34", 9223372036854775807),  # Long.MAX_VALUE
+        ("versionCode=4294967297 minSdk=21 targetSdk=34", 4294967297),  # versionCodeMajor 1
+        ("versionCode=92233720368547758070 minSdk=21 targetSdk=34", None),
+        ("versionCode=12a minSdk=21 targetSdk=34", None),
+    ],
+)
+def test_long_version_codes(line, code):
+    dump = parse_dumpsys_package(build().replace("versionCode=1 minSdk=21 targetSdk=30", line), "com.whatsapp")
+    assert (dump.version_code, dump.min_sdk, dump.target_sdk) == (code, 21, 34)
+
+
+@pytest.mark.parametrize(
+    ("own", "shared", "status"),
+    [
+        ("", "      android.permission.INTERNET: granted=true\n", DENIED),
+        ("", "      android.permission.INTERNET: granted=true\n" + _GARBLED, UNKNOWN),
+        # the package's own list is read first: what it may hide outranks the shared user's entry
+        ("    install permissions:\n" + _GARBLED, "      android.permission.READ_CONTACTS: granted=false\n", UNKNOWN),
+        ("    install permissions:\n      android.permission.INTERNET: granted=true\n",
+         "      android.permission.READ_CONTACTS: granted=false\n", DENIED),
+    ],
+)
+def test_a_shared_users_unread_install_lines_leave_its_absence_unknown(own, shared, status):
+    text = fixture("formats/dumpsys_shared_user_9.txt")
+    text = text.replace("      android.permission.INTERNET: granted=true\n", shared)
+    text = text.replace("    User 0: ceDataInode=2201", own + "    User 0: ceDataInode=2201")
+    assert read_contacts(parse_dumpsys_package(text, "com.example.dialer"), 10).status is status

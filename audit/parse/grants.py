@@ -12,7 +12,9 @@ The order of evidence, and why each step is safe:
 3. ``requested permissions:`` printed, seen to end, without READ_CONTACTS, and the runtime
    permissions settled without an entry -> not_requested.
 4. READ_CONTACTS requested, and the user's runtime list printed, seen to end and every line
-   read, yet READ_CONTACTS absent -> denied. Safe because the list prints the package's
+   read, yet READ_CONTACTS absent, and no install permission list holds a line that was not
+   read (it could be READ_CONTACTS' own entry, or this user's ``userId=N`` override of an entry
+   for every user) -> denied. Safe because the list prints the package's
    permission *state*: on 6-9 a state exists for every permission that is granted or carries a
    flag, on 10+ the permission controller keeps a state for every requested runtime permission,
    and PackageManager reports a permission without a state as not granted
@@ -65,7 +67,7 @@ def permission_state(dump: PackageDump, user_id: int, permission: str) -> Permis
             requested = True  # a state exists only for a permission the package asks for
         return _finding(explicit, PermissionStatus.GRANTED, requested)
 
-    install = _install_grant(dump, user_id, permission)
+    install, install_unread = _install_grant(dump, user_id, permission)
     if install is not None and settled:
         if requested is None and dump.shared_user is None:
             requested = True
@@ -75,6 +77,9 @@ def permission_state(dump: PackageDump, user_id: int, permission: str) -> Permis
         return PermissionFinding(PermissionStatus.NOT_REQUESTED, requested=False)
 
     if requested and runtime is not None and runtime.complete:
+        if install_unread:
+            problem = f"the install permissions that apply to user {user_id} were cut off or unreadable"
+            return PermissionFinding(PermissionStatus.UNKNOWN, requested=True, problem=problem)
         return PermissionFinding(PermissionStatus.DENIED, requested=True)
 
     return PermissionFinding(PermissionStatus.UNKNOWN, requested=requested, problem=_why(dump, user_id, runtime))
@@ -98,17 +103,21 @@ def _settled(dump: PackageDump, user_id: int, runtime: PermissionList | None) ->
     return shared is not None and shared.closed
 
 
-def _install_grant(dump: PackageDump, user_id: int, permission: str) -> Grant | None:
+def _install_grant(dump: PackageDump, user_id: int, permission: str) -> tuple[Grant | None, bool]:
+    """The install-time entry that applies to ``user_id``, and whether one may be among lines
+    that were not read (then no absence may be concluded from the lists)."""
+    unread = False
     for source in (dump.install, dump.shared.install if dump.shared is not None else None):
         if source is None:
             continue
         grant = source.get(permission, user_id)
         if grant is None:
+            unread = unread or not source.complete
             continue
-        if grant.user_id is None and not source.complete and user_id != 0:
-            return None  # a per-user override may be among the unread lines
-        return grant
-    return None
+        if unread or (grant.user_id is None and not source.complete and user_id != 0):
+            return None, True  # an entry or a per-user override may be among the unread lines
+        return grant, False
+    return None, unread
 
 
 def _why(dump: PackageDump, user_id: int, runtime: PermissionList | None) -> str:
