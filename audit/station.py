@@ -131,6 +131,10 @@ def _plug(
             pool.start(device.serial)
             if on_started is not None:
                 on_started(device.serial)
+        elif device.serial in finished:
+            # audited already: a blip (the listing after a server restart shows a phone as
+            # offline while it reconnects) is no reason to report it as not audited
+            continue
         elif reported_state.get(device.serial) != device.state and device.serial not in pool:
             reported_state[device.serial] = device.state
             on_result(DeviceResult(device.serial, device.status, device.error_line, reason=device.reason))

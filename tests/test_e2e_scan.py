@@ -299,6 +299,7 @@ def test_explain_counts_rules_on_stderr_without_numbers(fleet: Fleet) -> None:
     assert not any(n in err for n in numbers)
 
 
+@pytest.mark.adb  # starts its own adb server and phones
 def test_demo_runs_end_to_end_on_a_private_server() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTACT_AUDIT_", "ANDROID_ADB"))}
     env["ANDROID_ADB_SERVER_PORT"] = "abc"  # the user's server setting plays no part in the demo

@@ -109,6 +109,7 @@ def test_station_restarts_the_server_it_started_and_does_not_audit_again(tmp_pat
     assert len([x for x in out + rest.splitlines() if pixel in x]) == 1, out + rest.splitlines()
 
 
+@pytest.mark.adb  # starts its own adb server and phones
 def test_station_waits_for_the_users_server_and_says_so(tmp_path: Path) -> None:
     server = AdbServer()
     try:
