@@ -144,9 +144,6 @@ class PermissionList:
                 general = grant
         return general
 
-    def overridden_for(self, user_id: int) -> bool:
-        return any(g.user_id == user_id for g in self.grants)
-
 
 @dataclass(frozen=True)
 class UserBlock:

@@ -31,10 +31,6 @@ class Node:
             stack.extend(reversed(node.children))
 
 
-def indent_of(line: str) -> int:
-    return len(line) - len(line.lstrip(" \t"))
-
-
 def build_outline(text: str, *, complete: bool = False) -> Node:
     """The tree of ``text``; the root (indent -1) holds the least indented lines. Never raises.
 
