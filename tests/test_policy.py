@@ -52,6 +52,7 @@ def test_template_loads_and_says_what_it_sets(tmp_path: Path) -> None:
     assert policy.alternative_packages == ("ch.threema.app", "ch.threema.app.work")
     assert policy.fail_on is Severity.HIGH
     assert policy.source == str(path)
+    assert policy.colleagues_file is None and policy.colleagues_sha256 is None  # no list: nothing to trace
     assert policy.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -93,6 +94,16 @@ def test_business_lists_extend_the_built_ins(tmp_path: Path) -> None:
     assert "mail.example.org" in policy.freemail_domains
     assert policy.freemail_domains > BUILTIN_FREEMAIL_DOMAINS
     assert policy.fail_on is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(
+    ("written", "fail_on"),
+    [("critical", Severity.CRITICAL), ("high", Severity.HIGH), ("medium", Severity.MEDIUM), ("low", Severity.LOW),
+     ("ok", Severity.OK), ("never", None)],
+)
+def test_every_fail_on_value_loads(tmp_path: Path, written: str, fail_on: Severity | None) -> None:
+    """``never``: no verdict fails a scan (exit 0 or 3 only)."""
+    assert check_policy(write(tmp_path, f'[report]\nfail_on = "{written}"\n')).fail_on is fail_on
 
 
 @pytest.mark.parametrize(
@@ -272,6 +283,7 @@ def test_colleagues_file_with_header(tmp_path: Path) -> None:
     policy = check_policy(path)
     assert policy.colleague_numbers == {"+493090182091", "+493090182092"}
     assert policy.colleagues_sha256 == hashlib.sha256((tmp_path / "colleagues.csv").read_bytes()).hexdigest()
+    assert policy.colleagues_file == "colleagues.csv"  # the list is traced by its name and hash (docs/policy.md)
 
 
 def test_colleagues_file_without_header_and_with_bom_and_blank_lines(tmp_path: Path) -> None:
