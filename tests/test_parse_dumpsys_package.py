@@ -484,6 +484,9 @@ def test_long_version_codes(line, code):
         ("    install permissions:\n" + _GARBLED, "      android.permission.READ_CONTACTS: granted=false\n", UNKNOWN),
         ("    install permissions:\n      android.permission.INTERNET: granted=true\n",
          "      android.permission.READ_CONTACTS: granted=false\n", DENIED),
+        # an own list without the entry does not end the search: the shared user's grant counts
+        ("    install permissions:\n      android.permission.INTERNET: granted=true\n",
+         "      android.permission.READ_CONTACTS: granted=true\n", INSTALL_TIME),
     ],
 )
 def test_a_shared_users_unread_install_lines_leave_its_absence_unknown(own, shared, status):
