@@ -393,6 +393,19 @@ def test_one_cache_for_phones_of_different_regions() -> None:
     assert rules(classify_book(uk, 0, policy(), "DE", cache=cache)) == {"invalid.unparseable": 1}
 
 
+def test_the_number_cache_stays_bounded_and_counts_what_it_saves() -> None:
+    """The cache starts afresh when full instead of growing with the fleet (memory on a large
+    scan), and its hit and miss counts are what the benchmarks report."""
+    cache = NumberCache(max_entries=3)
+    for n in range(10):
+        cache.read(f"030 901820{n:02d}", "DE")
+    assert len(cache) <= 3 and len(cache.texts("DE")) <= 3
+    assert (cache.hits, cache.misses) == (0, 10)
+    cache.read("030 90182009", "DE")  # the same text again: the exact-text level
+    cache.read("03090182009", "DE")  # another spelling of it: the digits level
+    assert (cache.hits, cache.misses) == (2, 10)
+
+
 def test_a_worker_adopts_the_scans_digest_key() -> None:
     """Workers must key digests like the scanning process, or one number counts once per worker."""
     from audit.classify import digest_key, use_digest_key
