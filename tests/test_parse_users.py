@@ -155,6 +155,21 @@ _OWNER = "Users:\n\tUserInfo{0:Owner:c13} running\n"
         ("\tUserInfo{10:W" + "\nx" * 16 + "\n:1030} running\n", [],
          ("the user list has 18 line(s) that are not users",)),
         ("\tUserInfo{10:Work profile:1030 running\n", [], ("the user list has 1 line(s) that are not users",)),
+        # the next record after a joined one is read too
+        ("\tUserInfo{10:Work\nprofile:1030} running\n\tUserInfo{11:Gast:14}\n",
+         [(10, "Work\nprofile", UserKind.WORK_PROFILE, True), (11, "Gast", UserKind.GUEST, False)], ()),
+        # CRLF line ends (Android < 7 over a pty) are not part of the name; its own spaces are
+        ("\tUserInfo{10:Work\r\nMax \r\nFAX\r\n:1030} running\r\n",
+         [(10, "Work\nMax \nFAX\n", UserKind.WORK_PROFILE, True)], ()),
+        # a typed-list line or a new listing is the start of another record, never part of a name
+        ("\tUserInfo{10:Work\n1: id=11, name=Gast, type=full.GUEST, flags=GUEST|INITIALIZED\n:1030}\n",
+         [(11, "Gast", UserKind.GUEST, False)], ("the user list has 2 line(s) that are not users",)),
+        ("\tUserInfo{10:Work\nUsers:\n:1030}\n", [], ("the user list has 2 line(s) that are not users",)),
+        # at most _MAX_RECORD (16384) characters for a record spread over lines
+        ("\tUserInfo{10:Work\n" + "W" * (16384 - 16 - 14) + ":1030} running\n",
+         [(10, "Work\n" + "W" * (16384 - 16 - 14), UserKind.WORK_PROFILE, True)], ()),
+        ("\tUserInfo{10:Work\n" + "W" * 16400 + ":1030} running\n", [],
+         ("the user list has 2 line(s) that are not users",)),
     ],
 )
 def test_a_user_record_spanning_lines(work, users, problems):
